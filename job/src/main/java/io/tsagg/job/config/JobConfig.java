@@ -1,0 +1,354 @@
+package io.tsagg.job.config;
+
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.Configuration;
+
+/**
+ * The job's arguments, parsed and validated before any Flink job is built: {@code --name value} for
+ * each of {@link TsaggOptions#ALL}, flags without a value, and {@code --kafka.<property> value}
+ * passed to both Kafka clients.
+ */
+public final class JobConfig {
+    public static final String KAFKA_PREFIX = "kafka.";
+
+    private static final Set<String> INPUT_FORMATS = Set.of("frame");
+    private static final Set<String> OUTPUT_FORMATS = Set.of("json");
+    private static final Set<String> STARTING_OFFSETS = Set.of("committed", "earliest", "latest");
+
+    private final Configuration options;
+    private final Properties kafka;
+
+    private JobConfig(Configuration options, Properties kafka) {
+        this.options = options;
+        this.kafka = kafka;
+    }
+
+    /** True when the arguments ask for help. */
+    public static boolean wantsHelp(String[] args) {
+        for (String a : args) {
+            if (a.equals("--help") || a.equals("-h")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    public static JobConfig parse(String... args) throws ArgumentException {
+        Map<String, ConfigOption<?>> known = new TreeMap<>();
+        for (ConfigOption<?> o : TsaggOptions.ALL) {
+            known.put(o.key(), o);
+        }
+        Configuration conf = new Configuration();
+        Properties kafka = new Properties();
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (!arg.startsWith("--") || arg.length() == 2) {
+                throw new ArgumentException(
+                        "unexpected argument '" + arg + "': arguments are --name value pairs");
+            }
+            String name = arg.substring(2);
+            String value = null;
+            int eq = name.indexOf('=');
+            if (eq >= 0) {
+                value = name.substring(eq + 1);
+                name = name.substring(0, eq);
+            }
+            if (name.startsWith(KAFKA_PREFIX) && name.length() > KAFKA_PREFIX.length()) {
+                if (value == null) {
+                    value = valueOf(args, ++i, arg);
+                }
+                kafka.setProperty(name.substring(KAFKA_PREFIX.length()), value);
+                continue;
+            }
+            ConfigOption<?> option = known.get(name);
+            if (option == null) {
+                throw new ArgumentException(
+                        "unknown argument --"
+                                + name
+                                + "; known: --"
+                                + String.join(", --", known.keySet())
+                                + ", --kafka.<property>");
+            }
+            if (TsaggOptions.FLAGS.contains(option)) {
+                if (value == null
+                        && i + 1 < args.length
+                        && (args[i + 1].equals("true") || args[i + 1].equals("false"))) {
+                    value = args[++i];
+                }
+                conf.setString(name, value == null ? "true" : value);
+            } else {
+                if (value == null) {
+                    value = valueOf(args, ++i, arg);
+                }
+                conf.setString(name, value);
+            }
+        }
+        JobConfig config = new JobConfig(conf, kafka);
+        config.validate();
+        return config;
+    }
+
+    private static String valueOf(String[] args, int i, String arg) throws ArgumentException {
+        if (i >= args.length) {
+            throw new ArgumentException("argument " + arg + " needs a value");
+        }
+        return args[i];
+    }
+
+    private void validate() throws ArgumentException {
+        for (ConfigOption<?> o : TsaggOptions.ALL) {
+            try {
+                options.getOptional(o);
+            } catch (IllegalArgumentException e) {
+                throw new ArgumentException(
+                        "invalid value for --" + o.key() + ": " + rootMessage(e) + typeHint(o));
+            }
+        }
+        require(TsaggOptions.BOOTSTRAP_SERVERS);
+        require(TsaggOptions.INPUT_TOPIC);
+        require(TsaggOptions.OUTPUT_TOPIC);
+        oneOf(TsaggOptions.FORMAT, INPUT_FORMATS);
+        oneOf(TsaggOptions.OUTPUT_FORMAT, OUTPUT_FORMATS);
+        oneOf(TsaggOptions.STARTING_OFFSETS, STARTING_OFFSETS);
+        positive(TsaggOptions.WINDOW, window());
+        if (slide() != null) {
+            positive(TsaggOptions.SLIDE, slide());
+            if (slide().compareTo(window()) > 0) {
+                throw new ArgumentException(
+                        "--slide "
+                                + slide()
+                                + " is longer than --window "
+                                + window()
+                                + "; the slide must be <= the window size");
+            }
+        }
+        notNegative(TsaggOptions.OUT_OF_ORDERNESS, outOfOrderness());
+        notNegative(TsaggOptions.ALLOWED_LATENESS, allowedLateness());
+        positive(TsaggOptions.CHECKPOINT_INTERVAL, checkpointInterval());
+        Integer p = options.get(TsaggOptions.PARALLELISM);
+        if (p != null && p < 1) {
+            throw new ArgumentException("--parallelism must be >= 1, got " + p);
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        while (e.getCause() != null) {
+            e = e.getCause();
+        }
+        return e.getMessage();
+    }
+
+    private static String typeHint(ConfigOption<?> o) {
+        Class<?> t = optionClass(o);
+        if (t == Duration.class) {
+            return " (a duration such as 500ms, 10s, 1m, 1h)";
+        } else if (t == Integer.class) {
+            return " (a whole number)";
+        } else if (t == Boolean.class) {
+            return " (true or false)";
+        }
+        return "";
+    }
+
+    private static Class<?> optionClass(ConfigOption<?> o) {
+        Object d = o.defaultValue();
+        if (d != null) {
+            return d.getClass();
+        }
+        if (o == TsaggOptions.SLIDE) {
+            return Duration.class;
+        }
+        if (o == TsaggOptions.PARALLELISM) {
+            return Integer.class;
+        }
+        return String.class;
+    }
+
+    private void require(ConfigOption<String> o) throws ArgumentException {
+        String v = options.get(o);
+        if (v == null || v.isBlank()) {
+            throw new ArgumentException("missing required argument --" + o.key());
+        }
+    }
+
+    private void oneOf(ConfigOption<String> o, Set<String> allowed) throws ArgumentException {
+        String v = options.get(o);
+        if (!allowed.contains(v)) {
+            throw new ArgumentException(
+                    "invalid value '"
+                            + v
+                            + "' for --"
+                            + o.key()
+                            + "; allowed: "
+                            + String.join(", ", new java.util.TreeSet<>(allowed)));
+        }
+    }
+
+    private static void positive(ConfigOption<?> o, Duration d) throws ArgumentException {
+        if (d.isZero() || d.isNegative()) {
+            throw new ArgumentException("--" + o.key() + " must be > 0, got " + d);
+        }
+    }
+
+    private static void notNegative(ConfigOption<?> o, Duration d) throws ArgumentException {
+        if (d.isNegative()) {
+            throw new ArgumentException("--" + o.key() + " must be >= 0, got " + d);
+        }
+    }
+
+    // ---------------------------------------------------------------- typed accessors
+
+    public String bootstrapServers() {
+        return options.get(TsaggOptions.BOOTSTRAP_SERVERS);
+    }
+
+    public String inputTopic() {
+        return options.get(TsaggOptions.INPUT_TOPIC);
+    }
+
+    public String outputTopic() {
+        return options.get(TsaggOptions.OUTPUT_TOPIC);
+    }
+
+    public String dlqTopic() {
+        return options.get(TsaggOptions.DLQ_TOPIC);
+    }
+
+    public String lateTopic() {
+        return options.get(TsaggOptions.LATE_TOPIC);
+    }
+
+    public String format() {
+        return options.get(TsaggOptions.FORMAT);
+    }
+
+    public Duration window() {
+        return options.get(TsaggOptions.WINDOW);
+    }
+
+    /** The slide, or null for tumbling windows. */
+    public Duration slide() {
+        return options.get(TsaggOptions.SLIDE);
+    }
+
+    public Duration outOfOrderness() {
+        return options.get(TsaggOptions.OUT_OF_ORDERNESS);
+    }
+
+    public Duration allowedLateness() {
+        return options.get(TsaggOptions.ALLOWED_LATENESS);
+    }
+
+    public String outputFormat() {
+        return options.get(TsaggOptions.OUTPUT_FORMAT);
+    }
+
+    /** The parallelism, or null for the environment's default. */
+    public Integer parallelism() {
+        return options.get(TsaggOptions.PARALLELISM);
+    }
+
+    public Duration checkpointInterval() {
+        return options.get(TsaggOptions.CHECKPOINT_INTERVAL);
+    }
+
+    public boolean bounded() {
+        return options.get(TsaggOptions.BOUNDED);
+    }
+
+    public String groupId() {
+        return options.get(TsaggOptions.GROUP_ID);
+    }
+
+    public String startingOffsets() {
+        return options.get(TsaggOptions.STARTING_OFFSETS);
+    }
+
+    /** The {@code --kafka.*} properties (a copy). */
+    public Properties kafkaProperties() {
+        Properties copy = new Properties();
+        copy.putAll(kafka);
+        return copy;
+    }
+
+    // ---------------------------------------------------------------- help and description
+
+    /** The effective configuration, one option per line, Kafka secrets redacted. */
+    public String describe() {
+        StringBuilder sb = new StringBuilder();
+        for (ConfigOption<?> o : TsaggOptions.ALL) {
+            Object v = options.get(o);
+            sb.append("  --")
+                    .append(o.key())
+                    .append(' ')
+                    .append(v == null ? "(none)" : v)
+                    .append('\n');
+        }
+        for (String name : new java.util.TreeSet<>(kafka.stringPropertyNames())) {
+            sb.append("  --kafka.")
+                    .append(name)
+                    .append(' ')
+                    .append(isSecret(name) ? "******" : kafka.getProperty(name))
+                    .append('\n');
+        }
+        return sb.toString();
+    }
+
+    /** Kafka property names whose values must never be printed or logged. */
+    public static boolean isSecret(String property) {
+        String p = property.toLowerCase(Locale.ROOT);
+        return p.contains("password")
+                || p.contains("secret")
+                || p.contains("jaas")
+                || p.contains("token")
+                || p.contains("credential")
+                || p.endsWith(".key");
+    }
+
+    /** Usage text generated from the option list. */
+    public static String usage(String command) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("Usage: ").append(command).append(" [--name value ...]\n\n");
+        sb.append("Rolls up metrics from Kafka into windowed statistics, exactly once.\n\n");
+        for (ConfigOption<?> o : TsaggOptions.ALL) {
+            sb.append("  --").append(o.key());
+            if (!TsaggOptions.FLAGS.contains(o)) {
+                sb.append(" <value>");
+            }
+            sb.append('\n').append("      ").append(o.description().toString());
+            if (o.hasDefaultValue() && !TsaggOptions.FLAGS.contains(o)) {
+                Object d = o.defaultValue();
+                sb.append(" Default: ")
+                        .append(d instanceof Duration ? formatDuration((Duration) d) : d)
+                        .append('.');
+            }
+            sb.append('\n');
+        }
+        sb.append("  --kafka.<property> <value>\n");
+        sb.append(
+                "      Passed to the Kafka consumer and producers, e.g. --kafka.security.protocol"
+                        + " SASL_SSL.\n");
+        sb.append("  --help\n      This text.\n");
+        return sb.toString();
+    }
+
+    static String formatDuration(Duration d) {
+        long ms = d.toMillis();
+        if (ms == 0) {
+            return "0s";
+        } else if (ms % 3_600_000 == 0) {
+            return ms / 3_600_000 + "h";
+        } else if (ms % 60_000 == 0) {
+            return ms / 60_000 + "m";
+        } else if (ms % 1000 == 0) {
+            return ms / 1000 + "s";
+        }
+        return ms + "ms";
+    }
+}

@@ -1,0 +1,152 @@
+package io.tsagg.job.config;
+
+import java.time.Duration;
+import java.util.List;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
+
+/**
+ * Every job argument as a typed Flink {@link ConfigOption}: {@code --window 1m} sets {@link
+ * #WINDOW}. The list {@link #ALL} drives parsing, validation and {@code --help}.
+ */
+public final class TsaggOptions {
+    private TsaggOptions() {}
+
+    public static final ConfigOption<String> BOOTSTRAP_SERVERS =
+            ConfigOptions.key("bootstrap-servers")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription("Kafka bootstrap servers, host:port[,host:port] (required).");
+
+    public static final ConfigOption<String> INPUT_TOPIC =
+            ConfigOptions.key("input-topic")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription("Topic the samples are read from (required).");
+
+    public static final ConfigOption<String> OUTPUT_TOPIC =
+            ConfigOptions.key("output-topic")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription("Topic the window results are written to (required).");
+
+    public static final ConfigOption<String> DLQ_TOPIC =
+            ConfigOptions.key("dlq-topic")
+                    .stringType()
+                    .defaultValue("tsagg-dlq")
+                    .withDescription(
+                            "Dead-letter topic: malformed input records, original bytes, with"
+                                    + " the reason and source position in headers.");
+
+    public static final ConfigOption<String> LATE_TOPIC =
+            ConfigOptions.key("late-topic")
+                    .stringType()
+                    .defaultValue("tsagg-late")
+                    .withDescription(
+                            "Topic for samples later than the allowed lateness, one line-protocol"
+                                    + " line each.");
+
+    public static final ConfigOption<String> FORMAT =
+            ConfigOptions.key("format")
+                    .stringType()
+                    .defaultValue("frame")
+                    .withDescription("Input format: frame (tsagg binary frames, serde/FORMAT.md).");
+
+    public static final ConfigOption<Duration> WINDOW =
+            ConfigOptions.key("window")
+                    .durationType()
+                    .defaultValue(Duration.ofMinutes(1))
+                    .withDescription("Window size, e.g. 10s, 1m, 1h.");
+
+    public static final ConfigOption<Duration> SLIDE =
+            ConfigOptions.key("slide")
+                    .durationType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "Slide of sliding windows; absent means tumbling windows. Must be <="
+                                    + " the window size.");
+
+    public static final ConfigOption<Duration> OUT_OF_ORDERNESS =
+            ConfigOptions.key("out-of-orderness")
+                    .durationType()
+                    .defaultValue(Duration.ofSeconds(5))
+                    .withDescription(
+                            "How far behind the newest timestamp of a Kafka partition the"
+                                    + " watermark trails.");
+
+    public static final ConfigOption<Duration> ALLOWED_LATENESS =
+            ConfigOptions.key("allowed-lateness")
+                    .durationType()
+                    .defaultValue(Duration.ZERO)
+                    .withDescription(
+                            "How long after a window fired a late sample still updates it (the"
+                                    + " window is emitted again with the same key and window).");
+
+    public static final ConfigOption<String> OUTPUT_FORMAT =
+            ConfigOptions.key("output-format")
+                    .stringType()
+                    .defaultValue("json")
+                    .withDescription("Result format: json.");
+
+    public static final ConfigOption<Integer> PARALLELISM =
+            ConfigOptions.key("parallelism")
+                    .intType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "Parallelism of the job; absent means the cluster's default"
+                                    + " (locally: the number of cores).");
+
+    public static final ConfigOption<Duration> CHECKPOINT_INTERVAL =
+            ConfigOptions.key("checkpoint-interval")
+                    .durationType()
+                    .defaultValue(Duration.ofSeconds(10))
+                    .withDescription(
+                            "Checkpoint interval; results become visible to read_committed"
+                                    + " consumers at each checkpoint.");
+
+    public static final ConfigOption<Boolean> BOUNDED =
+            ConfigOptions.key("bounded")
+                    .booleanType()
+                    .defaultValue(false)
+                    .withDescription(
+                            "Read up to the end offsets found at start, fire every window and"
+                                    + " finish (a flag; no value needed).");
+
+    public static final ConfigOption<String> GROUP_ID =
+            ConfigOptions.key("group-id")
+                    .stringType()
+                    .defaultValue("tsagg")
+                    .withDescription(
+                            "Kafka consumer group; offsets are committed on checkpoints, for"
+                                    + " monitoring only (Flink's checkpoint is the truth).");
+
+    public static final ConfigOption<String> STARTING_OFFSETS =
+            ConfigOptions.key("starting-offsets")
+                    .stringType()
+                    .defaultValue("committed")
+                    .withDescription(
+                            "Where a fresh job starts: committed (the group's offsets, else"
+                                    + " earliest), earliest or latest.");
+
+    /** Options that are flags: present means true. */
+    public static final List<ConfigOption<?>> FLAGS = List.of(BOUNDED);
+
+    public static final List<ConfigOption<?>> ALL =
+            List.of(
+                    BOOTSTRAP_SERVERS,
+                    INPUT_TOPIC,
+                    OUTPUT_TOPIC,
+                    DLQ_TOPIC,
+                    LATE_TOPIC,
+                    FORMAT,
+                    WINDOW,
+                    SLIDE,
+                    OUT_OF_ORDERNESS,
+                    ALLOWED_LATENESS,
+                    OUTPUT_FORMAT,
+                    PARALLELISM,
+                    CHECKPOINT_INTERVAL,
+                    BOUNDED,
+                    GROUP_ID,
+                    STARTING_OFFSETS);
+}

@@ -1,0 +1,245 @@
+package io.tsagg.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tsagg.job.config.JobConfig;
+import io.tsagg.job.generate.FrameProducer;
+import io.tsagg.job.generate.SampleGenerator;
+import io.tsagg.job.kafka.DeadLetterSerializationSchema;
+import io.tsagg.job.local.KafkaBroker;
+import io.tsagg.job.local.TopicReader;
+import io.tsagg.serde.frame.FrameWriter;
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.MemorySize;
+import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Tests for {@link TsaggJob}: the whole pipeline on a real Kafka broker and a Flink MiniCluster,
+ * checked window by window against an independent computation.
+ */
+class TsaggJobEndToEndTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final long WINDOW_MS = 30_000;
+    private static final long SEED = 7;
+
+    private static KafkaBroker broker;
+
+    @BeforeAll
+    static void startBroker() throws Exception {
+        broker = KafkaBroker.start();
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    @Test
+    void shouldComputeEveryWindowExactlyOnceAndDeadLetterMalformedRecords() throws Exception {
+        broker.createTopics(3, "e2e-in");
+        broker.createTopics(1, "e2e-out", "e2e-dlq", "e2e-late");
+        // 100 ms step, 2 s disorder: 150 ticks per window, 6 windows (the last one partial).
+        SampleGenerator generator =
+                new SampleGenerator(160_000, 200, 1_767_225_600_000L, 100, 20, SEED);
+        FrameProducer.produce(
+                generator, broker.bootstrapServers(), new Properties(), "e2e-in", 3, 500, null);
+        byte[] frame = validFrame();
+        byte[] truncated = Arrays.copyOf(frame, frame.length - 5);
+        byte[] garbage = "this is not a frame".getBytes(StandardCharsets.UTF_8);
+        produceRaw("e2e-in", truncated, garbage);
+
+        JobConfig config =
+                JobConfig.parse(
+                        "--bootstrap-servers",
+                        broker.bootstrapServers(),
+                        "--input-topic",
+                        "e2e-in",
+                        "--output-topic",
+                        "e2e-out",
+                        "--dlq-topic",
+                        "e2e-dlq",
+                        "--late-topic",
+                        "e2e-late",
+                        "--window",
+                        "30s",
+                        "--out-of-orderness",
+                        "5s",
+                        "--checkpoint-interval",
+                        "1s",
+                        "--starting-offsets",
+                        "earliest",
+                        "--parallelism",
+                        "2",
+                        "--bounded");
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.createLocalEnvironment(2, miniCluster());
+        TsaggJob.build(env, config);
+        env.execute("e2e");
+
+        Map<String, Expected> expected = expected(generator);
+        List<ConsumerRecord<byte[], byte[]>> results =
+                TopicReader.readCommitted(broker.bootstrapServers(), new Properties(), "e2e-out");
+        Map<String, JsonNode> actual = new HashMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : results) {
+            JsonNode node = JSON.readTree(r.value());
+            String id = node.get("key").asText() + "@" + node.get("window_start").asLong();
+            assertThat(actual.put(id, node)).as("duplicate result for %s", id).isNull();
+            assertThat(new String(r.key(), StandardCharsets.UTF_8))
+                    .isEqualTo(node.get("key").asText());
+        }
+        assertThat(actual.keySet()).isEqualTo(expected.keySet());
+        for (Map.Entry<String, Expected> e : expected.entrySet()) {
+            e.getValue().check(e.getKey(), actual.get(e.getKey()));
+        }
+
+        List<ConsumerRecord<byte[], byte[]>> dead =
+                TopicReader.readCommitted(broker.bootstrapServers(), new Properties(), "e2e-dlq");
+        assertThat(dead).hasSize(2);
+        List<String> reasons = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> d : dead) {
+            reasons.add(header(d, DeadLetterSerializationSchema.REASON));
+            assertThat(header(d, DeadLetterSerializationSchema.TOPIC)).isEqualTo("e2e-in");
+            assertThat(header(d, DeadLetterSerializationSchema.OFFSET)).matches("\\d+");
+        }
+        assertThat(reasons).containsExactlyInAnyOrder("truncated", "bad_magic");
+        assertThat(dead)
+                .anySatisfy(d -> assertThat(d.value()).isEqualTo(garbage))
+                .anySatisfy(d -> assertThat(d.value()).hasSize(truncated.length));
+        assertThat(
+                        TopicReader.readCommitted(
+                                broker.bootstrapServers(), new Properties(), "e2e-late"))
+                .isEmpty();
+    }
+
+    private static String header(ConsumerRecord<byte[], byte[]> r, String name) {
+        return new String(r.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
+    }
+
+    private static byte[] validFrame() {
+        FrameWriter w = new FrameWriter();
+        int s = w.addSeries("dlq,host=x value");
+        w.addSample(s, 1_767_225_600_000L, 1.0);
+        return w.toByteArray();
+    }
+
+    private static void produceRaw(String topic, byte[]... values) {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", broker.bootstrapServers());
+        p.put("key.serializer", ByteArraySerializer.class.getName());
+        p.put("value.serializer", ByteArraySerializer.class.getName());
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {
+            for (byte[] v : values) {
+                producer.send(new ProducerRecord<>(topic, 0, null, v));
+            }
+            producer.flush();
+        }
+    }
+
+    private static Configuration miniCluster() {
+        Configuration conf = new Configuration();
+        conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.parse("128m"));
+        conf.set(TaskManagerOptions.NETWORK_MEMORY_MIN, MemorySize.parse("64m"));
+        conf.set(TaskManagerOptions.NETWORK_MEMORY_MAX, MemorySize.parse("64m"));
+        return conf;
+    }
+
+    // ------------------------------------------------------------ independent computation
+
+    private static Map<String, Expected> expected(SampleGenerator generator) throws Exception {
+        Map<String, Expected> windows = new HashMap<>();
+        generator.forEach(
+                (s, ts, v) -> {
+                    long start = Math.floorDiv(ts, WINDOW_MS) * WINDOW_MS;
+                    windows.computeIfAbsent(
+                                    generator.seriesKey(s) + "@" + start, k -> new Expected())
+                            .add(ts, v);
+                });
+        return windows;
+    }
+
+    /** Straightforward statistics of one (key, window), kept as plain lists. */
+    private static final class Expected {
+        final List<long[]> times = new ArrayList<>();
+        final List<Double> values = new ArrayList<>();
+
+        void add(long ts, double v) {
+            times.add(new long[] {ts});
+            values.add(v);
+        }
+
+        void check(String id, JsonNode actual) {
+            int n = values.size();
+            BigDecimal sum = BigDecimal.ZERO;
+            double min = Double.POSITIVE_INFINITY;
+            double max = Double.NEGATIVE_INFINITY;
+            int firstAt = 0;
+            int lastAt = 0;
+            for (int i = 0; i < n; i++) {
+                double v = values.get(i);
+                sum = sum.add(new BigDecimal(v));
+                min = Math.min(min, v);
+                max = Math.max(max, v);
+                if (times.get(i)[0] < times.get(firstAt)[0]) {
+                    firstAt = i;
+                }
+                if (times.get(i)[0] > times.get(lastAt)[0]) {
+                    lastAt = i;
+                }
+            }
+            BigDecimal mean = sum.divide(BigDecimal.valueOf(n), MathContext.DECIMAL128);
+            BigDecimal squares = BigDecimal.ZERO;
+            for (double v : values) {
+                BigDecimal d = new BigDecimal(v).subtract(mean);
+                squares = squares.add(d.multiply(d));
+            }
+            assertThat(actual.get("count").asLong()).as(id + " count").isEqualTo(n);
+            assertThat(actual.get("min").asDouble()).as(id + " min").isEqualTo(min);
+            assertThat(actual.get("max").asDouble()).as(id + " max").isEqualTo(max);
+            assertThat(actual.get("first").asDouble())
+                    .as(id + " first")
+                    .isEqualTo(values.get(firstAt));
+            assertThat(actual.get("last").asDouble())
+                    .as(id + " last")
+                    .isEqualTo(values.get(lastAt));
+            assertRelative(id + " sum", actual.get("sum").asDouble(), sum.doubleValue());
+            assertRelative(id + " mean", actual.get("mean").asDouble(), mean.doubleValue());
+            if (n < 2) {
+                assertThat(actual.get("stddev").isNull()).as(id + " stddev").isTrue();
+            } else {
+                double stddev =
+                        Math.sqrt(
+                                squares.divide(BigDecimal.valueOf(n - 1), MathContext.DECIMAL128)
+                                        .doubleValue());
+                assertRelative(id + " stddev", actual.get("stddev").asDouble(), stddev);
+            }
+        }
+
+        private static void assertRelative(String what, double actual, double expected) {
+            double tolerance = 1e-9 * Math.abs(expected);
+            assertThat(Math.abs(actual - expected))
+                    .as("%s: %s vs expected %s", what, actual, expected)
+                    .isLessThanOrEqualTo(tolerance);
+        }
+    }
+}

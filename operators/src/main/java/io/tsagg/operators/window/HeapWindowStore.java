@@ -1,0 +1,372 @@
+package io.tsagg.operators.window;
+
+import io.tsagg.serde.collections.Long2IntOpenMap;
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.flink.core.memory.DataInputView;
+import org.apache.flink.core.memory.DataOutputView;
+
+/**
+ * A {@link WindowStore} on the Java heap: per pane, structure-of-arrays summary columns indexed by
+ * slot, and a primitive map from key id to slot. Panes are recycled when dropped.
+ *
+ * <p>Single-threaded. Has no memory budget of its own: {@link #add} always succeeds.
+ */
+public final class HeapWindowStore implements WindowStore {
+    /** Panes held, sorted by start. Few at a time (window / pane + lateness). */
+    private final List<Pane> panes = new ArrayList<>();
+
+    private final ArrayDeque<Pane> freePanes = new ArrayDeque<>();
+    private final Summary scratch = new Summary();
+    private Pane lastPane;
+
+    // ---------------------------------------------------------------- snapshot index
+    private int[] snapshotKeyGroupStart = new int[0];
+    private long[] snapshotEntries = new long[0];
+    private int snapshotFirstKeyGroup;
+
+    // ---------------------------------------------------------------- merge scratch
+    private final Long2IntOpenMap mergeIndex = new Long2IntOpenMap(1024, -1);
+    private Summary[] merged = new Summary[0];
+    private long[] mergedKeys = new long[0];
+
+    @Override
+    public boolean add(long keyId, long paneStart, long timestamp, double value) {
+        Pane pane = lastPane;
+        if (pane == null || pane.start != paneStart) {
+            pane = paneFor(paneStart);
+            lastPane = pane;
+        }
+        pane.add(keyId, timestamp, value);
+        return true;
+    }
+
+    private Pane paneFor(long start) {
+        int lo = 0;
+        int hi = panes.size() - 1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            long s = panes.get(mid).start;
+            if (s < start) {
+                lo = mid + 1;
+            } else if (s > start) {
+                hi = mid - 1;
+            } else {
+                return panes.get(mid);
+            }
+        }
+        Pane pane = freePanes.isEmpty() ? new Pane() : freePanes.pop();
+        pane.start = start;
+        panes.add(lo, pane);
+        return pane;
+    }
+
+    @Override
+    public long nextPaneStart(long from) {
+        for (Pane p : panes) {
+            if (p.start >= from) {
+                return p.start;
+            }
+        }
+        return Long.MAX_VALUE;
+    }
+
+    @Override
+    public void forEachSummary(long from, long to, SummaryVisitor visitor) throws Exception {
+        int first = -1;
+        int last = -1;
+        for (int i = 0; i < panes.size(); i++) {
+            long s = panes.get(i).start;
+            if (s >= from && s < to) {
+                if (first < 0) {
+                    first = i;
+                }
+                last = i;
+            }
+        }
+        if (first < 0) {
+            return;
+        }
+        if (first == last) {
+            Pane p = panes.get(first);
+            for (int slot = 0; slot < p.size; slot++) {
+                visitor.visit(p.keys[slot], p.load(slot, scratch));
+            }
+            return;
+        }
+        // Several panes (sliding window): merge per key in pane order, so first/last stay right.
+        mergeIndex.clear();
+        int n = 0;
+        for (int i = first; i <= last; i++) {
+            Pane p = panes.get(i);
+            for (int slot = 0; slot < p.size; slot++) {
+                long key = p.keys[slot];
+                int m = mergeIndex.get(key);
+                if (m < 0) {
+                    if (n == merged.length) {
+                        int cap = Math.max(16, n * 2);
+                        merged = Arrays.copyOf(merged, cap);
+                        mergedKeys = Arrays.copyOf(mergedKeys, cap);
+                    }
+                    if (merged[n] == null) {
+                        merged[n] = new Summary();
+                    }
+                    m = n++;
+                    mergeIndex.put(key, m);
+                    mergedKeys[m] = key;
+                    merged[m].clear();
+                }
+                merged[m].merge(p.load(slot, scratch));
+            }
+        }
+        for (int m = 0; m < n; m++) {
+            visitor.visit(mergedKeys[m], merged[m]);
+        }
+    }
+
+    @Override
+    public void dropPanesBefore(long paneStart) {
+        while (!panes.isEmpty() && panes.get(0).start < paneStart) {
+            Pane p = panes.remove(0);
+            p.clear();
+            freePanes.push(p);
+            if (p == lastPane) {
+                lastPane = null;
+            }
+        }
+    }
+
+    @Override
+    public long liveEntries() {
+        long n = 0;
+        for (Pane p : panes) {
+            n += p.size;
+        }
+        return n;
+    }
+
+    @Override
+    public int livePanes() {
+        return panes.size();
+    }
+
+    @Override
+    public long bytesUsed() {
+        long bytes = 0;
+        for (Pane p : panes) {
+            bytes += p.bytes();
+        }
+        for (Pane p : freePanes) {
+            bytes += p.bytes();
+        }
+        return bytes;
+    }
+
+    // ---------------------------------------------------------------- checkpoints
+
+    @Override
+    public void prepareSnapshot(KeyGroupOf keyGroupOf) {
+        int total = (int) liveEntries();
+        int minKg = Integer.MAX_VALUE;
+        int maxKg = -1;
+        int[] kgs = new int[total];
+        int e = 0;
+        for (Pane p : panes) {
+            for (int slot = 0; slot < p.size; slot++) {
+                int kg = keyGroupOf.keyGroup(p.keys[slot]);
+                kgs[e++] = kg;
+                minKg = Math.min(minKg, kg);
+                maxKg = Math.max(maxKg, kg);
+            }
+        }
+        if (total == 0) {
+            snapshotKeyGroupStart = new int[0];
+            snapshotEntries = new long[0];
+            return;
+        }
+        // Counting sort of (pane, slot) by key group.
+        snapshotFirstKeyGroup = minKg;
+        int[] start = new int[maxKg - minKg + 2];
+        for (int kg : kgs) {
+            start[kg - minKg + 1]++;
+        }
+        for (int i = 1; i < start.length; i++) {
+            start[i] += start[i - 1];
+        }
+        int[] fill = Arrays.copyOf(start, start.length);
+        long[] entries = new long[total];
+        e = 0;
+        for (int pi = 0; pi < panes.size(); pi++) {
+            Pane p = panes.get(pi);
+            for (int slot = 0; slot < p.size; slot++) {
+                entries[fill[kgs[e++] - minKg]++] = ((long) pi << 32) | slot;
+            }
+        }
+        snapshotKeyGroupStart = start;
+        snapshotEntries = entries;
+    }
+
+    @Override
+    public void writeKeyGroup(int keyGroup, DataOutputView out) throws IOException {
+        int i = keyGroup - snapshotFirstKeyGroup;
+        if (i < 0 || i + 1 >= snapshotKeyGroupStart.length) {
+            out.writeInt(0);
+            return;
+        }
+        int from = snapshotKeyGroupStart[i];
+        int to = snapshotKeyGroupStart[i + 1];
+        out.writeInt(to - from);
+        for (int e = from; e < to; e++) {
+            Pane p = panes.get((int) (snapshotEntries[e] >>> 32));
+            int slot = (int) snapshotEntries[e];
+            out.writeLong(p.start);
+            out.writeLong(p.keys[slot]);
+            p.load(slot, scratch).write(out);
+        }
+    }
+
+    @Override
+    public void readKeyGroup(DataInputView in) throws IOException {
+        int n = in.readInt();
+        for (int i = 0; i < n; i++) {
+            long paneStart = in.readLong();
+            long key = in.readLong();
+            scratch.read(in);
+            Pane p = paneFor(paneStart);
+            p.store(p.slotFor(key), scratch);
+        }
+        lastPane = null;
+    }
+
+    @Override
+    public void close() {
+        panes.clear();
+        freePanes.clear();
+        lastPane = null;
+    }
+
+    /** One pane: SoA summary columns, slot per key. */
+    private static final class Pane {
+        long start;
+        int size;
+        final Long2IntOpenMap slots = new Long2IntOpenMap(64, -1);
+        long[] keys = new long[64];
+        long[] count = new long[64];
+        double[] sum = new double[64];
+        double[] compensation = new double[64];
+        double[] min = new double[64];
+        double[] max = new double[64];
+        double[] mean = new double[64];
+        double[] m2 = new double[64];
+        long[] firstTs = new long[64];
+        double[] first = new double[64];
+        long[] lastTs = new long[64];
+        double[] last = new double[64];
+
+        int slotFor(long key) {
+            int slot = slots.get(key);
+            if (slot >= 0) {
+                return slot;
+            }
+            if (size == keys.length) {
+                grow(size * 2);
+            }
+            slot = size++;
+            slots.put(key, slot);
+            keys[slot] = key;
+            count[slot] = 0;
+            sum[slot] = 0.0;
+            compensation[slot] = 0.0;
+            min[slot] = Double.POSITIVE_INFINITY;
+            max[slot] = Double.NEGATIVE_INFINITY;
+            mean[slot] = 0.0;
+            m2[slot] = 0.0;
+            firstTs[slot] = Long.MAX_VALUE;
+            first[slot] = Double.NaN;
+            lastTs[slot] = Long.MIN_VALUE;
+            last[slot] = Double.NaN;
+            return slot;
+        }
+
+        /** Hot path: the same updates as {@link Summary#add}, on columns. */
+        void add(long key, long ts, double v) {
+            int s = slotFor(key);
+            long n = ++count[s];
+            double old = sum[s];
+            double t = old + v;
+            compensation[s] += Math.abs(old) >= Math.abs(v) ? (old - t) + v : (v - t) + old;
+            sum[s] = t;
+            double mu = mean[s];
+            double delta = v - mu;
+            mu += delta / n;
+            mean[s] = mu;
+            m2[s] += delta * (v - mu);
+            min[s] = Math.min(min[s], v);
+            max[s] = Math.max(max[s], v);
+            if (ts < firstTs[s]) {
+                firstTs[s] = ts;
+                first[s] = v;
+            }
+            if (ts >= lastTs[s]) {
+                lastTs[s] = ts;
+                last[s] = v;
+            }
+        }
+
+        Summary load(int s, Summary into) {
+            into.count = count[s];
+            into.sum = sum[s];
+            into.compensation = compensation[s];
+            into.min = min[s];
+            into.max = max[s];
+            into.mean = mean[s];
+            into.m2 = m2[s];
+            into.firstTs = firstTs[s];
+            into.first = first[s];
+            into.lastTs = lastTs[s];
+            into.last = last[s];
+            return into;
+        }
+
+        void store(int s, Summary from) {
+            count[s] = from.count;
+            sum[s] = from.sum;
+            compensation[s] = from.compensation;
+            min[s] = from.min;
+            max[s] = from.max;
+            mean[s] = from.mean;
+            m2[s] = from.m2;
+            firstTs[s] = from.firstTs;
+            first[s] = from.first;
+            lastTs[s] = from.lastTs;
+            last[s] = from.last;
+        }
+
+        void grow(int n) {
+            keys = Arrays.copyOf(keys, n);
+            count = Arrays.copyOf(count, n);
+            sum = Arrays.copyOf(sum, n);
+            compensation = Arrays.copyOf(compensation, n);
+            min = Arrays.copyOf(min, n);
+            max = Arrays.copyOf(max, n);
+            mean = Arrays.copyOf(mean, n);
+            m2 = Arrays.copyOf(m2, n);
+            firstTs = Arrays.copyOf(firstTs, n);
+            first = Arrays.copyOf(first, n);
+            lastTs = Arrays.copyOf(lastTs, n);
+            last = Arrays.copyOf(last, n);
+        }
+
+        void clear() {
+            size = 0;
+            slots.clear();
+        }
+
+        long bytes() {
+            return (long) keys.length * 8 * 12 + (long) keys.length * 20;
+        }
+    }
+}

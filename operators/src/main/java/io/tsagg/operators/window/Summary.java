@@ -1,0 +1,219 @@
+package io.tsagg.operators.window;
+
+import java.io.IOException;
+import org.apache.flink.core.memory.DataInputView;
+import org.apache.flink.core.memory.DataOutputView;
+
+/**
+ * The statistics of one (group key, pane or window): count, compensated sum, min, max, mean and M2
+ * (Welford), first and last value by timestamp. Mutable, used as a reusable accumulator and as the
+ * view a {@link WindowStore} hands out.
+ *
+ * <p>Sums use Neumaier compensation; the variance uses Welford updates and Chan et al.'s parallel
+ * merge, so panes combine without losing precision on a large offset with a small spread. On equal
+ * timestamps, {@code first} keeps the earlier arrival and {@code last} the later.
+ */
+public final class Summary {
+    /** Bytes of one summary in the checkpoint encoding. */
+    public static final int ENCODED_BYTES = 8 * 11;
+
+    long count;
+    double sum;
+    double compensation;
+    double min;
+    double max;
+    double mean;
+    double m2;
+    long firstTs;
+    double first;
+    long lastTs;
+    double last;
+
+    public Summary() {
+        clear();
+    }
+
+    public Summary clear() {
+        count = 0;
+        sum = 0.0;
+        compensation = 0.0;
+        min = Double.POSITIVE_INFINITY;
+        max = Double.NEGATIVE_INFINITY;
+        mean = 0.0;
+        m2 = 0.0;
+        firstTs = Long.MAX_VALUE;
+        first = Double.NaN;
+        lastTs = Long.MIN_VALUE;
+        last = Double.NaN;
+        return this;
+    }
+
+    /** Adds one sample. Hot path. */
+    public void add(long timestamp, double value) {
+        long n = ++count;
+        double t = sum + value;
+        compensation += Math.abs(sum) >= Math.abs(value) ? (sum - t) + value : (value - t) + sum;
+        sum = t;
+        double delta = value - mean;
+        mean += delta / n;
+        m2 += delta * (value - mean);
+        min = Math.min(min, value);
+        max = Math.max(max, value);
+        if (timestamp < firstTs) {
+            firstTs = timestamp;
+            first = value;
+        }
+        if (timestamp >= lastTs) {
+            lastTs = timestamp;
+            last = value;
+        }
+    }
+
+    /** Merges another summary into this one (Chan's parallel algorithm for M2). */
+    public void merge(Summary o) {
+        if (o.count == 0) {
+            return;
+        }
+        if (count == 0) {
+            copyFrom(o);
+            return;
+        }
+        long n = count + o.count;
+        double delta = o.mean - mean;
+        mean += delta * ((double) o.count / n);
+        m2 += o.m2 + delta * delta * ((double) count * o.count / n);
+        double t = sum + o.sum;
+        compensation +=
+                (Math.abs(sum) >= Math.abs(o.sum) ? (sum - t) + o.sum : (o.sum - t) + sum)
+                        + o.compensation;
+        sum = t;
+        count = n;
+        min = Math.min(min, o.min);
+        max = Math.max(max, o.max);
+        if (o.firstTs < firstTs) {
+            firstTs = o.firstTs;
+            first = o.first;
+        }
+        if (o.lastTs >= lastTs) {
+            lastTs = o.lastTs;
+            last = o.last;
+        }
+    }
+
+    public Summary copyFrom(Summary o) {
+        count = o.count;
+        sum = o.sum;
+        compensation = o.compensation;
+        min = o.min;
+        max = o.max;
+        mean = o.mean;
+        m2 = o.m2;
+        firstTs = o.firstTs;
+        first = o.first;
+        lastTs = o.lastTs;
+        last = o.last;
+        return this;
+    }
+
+    public long count() {
+        return count;
+    }
+
+    /** The compensated sum. */
+    public double sum() {
+        return sum + compensation;
+    }
+
+    public double min() {
+        return min;
+    }
+
+    public double max() {
+        return max;
+    }
+
+    public double mean() {
+        return mean;
+    }
+
+    /** Sum of squared deviations from the mean. */
+    public double m2() {
+        return m2;
+    }
+
+    /** Sample variance (n - 1); NaN when count < 2. */
+    public double variance() {
+        return count < 2 ? Double.NaN : Math.max(0.0, m2 / (count - 1));
+    }
+
+    /** Sample standard deviation (n - 1); NaN when count < 2. */
+    public double stddev() {
+        return Math.sqrt(variance());
+    }
+
+    public long firstTimestamp() {
+        return firstTs;
+    }
+
+    public double first() {
+        return first;
+    }
+
+    public long lastTimestamp() {
+        return lastTs;
+    }
+
+    public double last() {
+        return last;
+    }
+
+    public void write(DataOutputView out) throws IOException {
+        out.writeLong(count);
+        out.writeDouble(sum);
+        out.writeDouble(compensation);
+        out.writeDouble(min);
+        out.writeDouble(max);
+        out.writeDouble(mean);
+        out.writeDouble(m2);
+        out.writeLong(firstTs);
+        out.writeDouble(first);
+        out.writeLong(lastTs);
+        out.writeDouble(last);
+    }
+
+    public Summary read(DataInputView in) throws IOException {
+        count = in.readLong();
+        sum = in.readDouble();
+        compensation = in.readDouble();
+        min = in.readDouble();
+        max = in.readDouble();
+        mean = in.readDouble();
+        m2 = in.readDouble();
+        firstTs = in.readLong();
+        first = in.readDouble();
+        lastTs = in.readLong();
+        last = in.readDouble();
+        return this;
+    }
+
+    @Override
+    public String toString() {
+        return "Summary{count="
+                + count
+                + ", sum="
+                + sum()
+                + ", min="
+                + min
+                + ", max="
+                + max
+                + ", mean="
+                + mean
+                + ", stddev="
+                + stddev()
+                + ", first="
+                + first
+                + ", last="
+                + last
+                + "}";
+    }
+}

@@ -1,0 +1,382 @@
+package io.tsagg.operators.window;
+
+import io.tsagg.serde.key.KeyDictionary;
+import io.tsagg.serde.record.MetricRecord;
+import io.tsagg.serde.record.WindowResult;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import org.apache.flink.api.common.TaskInfo;
+import org.apache.flink.core.memory.DataInputViewStreamWrapper;
+import org.apache.flink.core.memory.DataOutputViewStreamWrapper;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.runtime.state.KeyGroupRange;
+import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
+import org.apache.flink.runtime.state.KeyGroupStatePartitionStreamProvider;
+import org.apache.flink.runtime.state.KeyedStateCheckpointOutputStream;
+import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.runtime.state.StateSnapshotContext;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * The keyed event-time window operator: takes {@link MetricRecord}s keyed by group-key id, keeps
+ * per (key, pane) summaries in a {@link WindowStore}, and emits one {@link WindowResult} per key
+ * and window when the watermark passes the window's end.
+ *
+ * <ul>
+ *   <li>Dictionary records name keys; they are interned once and never travel again.
+ *   <li>A sample whose every window ended more than {@code allowedLateness} before the watermark is
+ *       late: it goes to the late side output, key attached, and is counted.
+ *   <li>A sample within the allowed lateness of an already fired window is added, and that window
+ *       is emitted again at the next watermark with the updated result (same key and window).
+ *   <li>State is written to Flink's raw keyed state, one section per key group, and read back
+ *       keeping only this subtask's key groups, so restore and rescaling work.
+ * </ul>
+ *
+ * <p>Runs on the task thread only; Flink's keyed state backend is not used, so the operator skips
+ * setting the key context per record.
+ */
+public final class WindowAggregateOperator extends AbstractStreamOperator<WindowResult>
+        implements OneInputStreamOperator<MetricRecord, WindowResult>, WindowStore.SummaryVisitor {
+    private static final long serialVersionUID = 1L;
+
+    /** Version of the per key group checkpoint section. */
+    private static final int STATE_VERSION = 1;
+
+    private final WindowSpec spec;
+    private final long allowedLateness;
+    private final OutputTag<MetricRecord> lateTag;
+
+    // ---------------------------------------------------------------- runtime state
+    private transient WindowStore store;
+    private transient KeyDictionary dictionary;
+    private transient WindowResult result;
+    private transient StreamRecord<WindowResult> resultRecord;
+    private transient StreamRecord<MetricRecord> lateRecord;
+    private transient int maxParallelism;
+    private transient KeyGroupRange keyGroups;
+
+    /** The largest watermark seen (or restored). */
+    private transient long watermark;
+
+    /** End of the last window emitted; windows ending at or before it have fired. */
+    private transient long lastFiredEnd;
+
+    /** Smallest pane that received a sample after its first window fired, or MAX_VALUE. */
+    private transient long refireFromPane;
+
+    /** Window being emitted, for {@link #visit}. */
+    private transient long emitStart;
+
+    private transient long emitEnd;
+
+    // ---------------------------------------------------------------- metrics
+    private transient Counter lateSamples;
+    private transient Counter windowResults;
+    private transient Counter unnamedKeys;
+
+    public WindowAggregateOperator(
+            WindowSpec spec, long allowedLatenessMs, OutputTag<MetricRecord> lateTag) {
+        if (allowedLatenessMs < 0) {
+            throw new IllegalArgumentException(
+                    "allowed lateness must be >= 0 ms, got " + allowedLatenessMs);
+        }
+        this.spec = spec;
+        this.allowedLateness = allowedLatenessMs;
+        this.lateTag = lateTag;
+    }
+
+    @Override
+    public void initializeState(StateInitializationContext context) throws Exception {
+        super.initializeState(context);
+        store = new HeapWindowStore();
+        dictionary = new KeyDictionary();
+        watermark = Long.MIN_VALUE;
+        lastFiredEnd = Long.MIN_VALUE;
+        refireFromPane = Long.MAX_VALUE;
+        TaskInfo task = getRuntimeContext().getTaskInfo();
+        maxParallelism = task.getMaxNumberOfParallelSubtasks();
+        keyGroups =
+                KeyGroupRangeAssignment.computeKeyGroupRangeForOperatorIndex(
+                        maxParallelism,
+                        task.getNumberOfParallelSubtasks(),
+                        task.getIndexOfThisSubtask());
+        if (context.isRestored()) {
+            restore(context);
+        }
+    }
+
+    @Override
+    public void open() throws Exception {
+        super.open();
+        result = new WindowResult();
+        resultRecord = new StreamRecord<>(result);
+        lateRecord = new StreamRecord<>(null);
+        MetricGroup metrics = getMetricGroup();
+        lateSamples = metrics.counter("lateSamples");
+        windowResults = metrics.counter("windowResults");
+        unnamedKeys = metrics.counter("unnamedKeys");
+        metrics.gauge("liveEntries", () -> store.liveEntries());
+        metrics.gauge("livePanes", () -> store.livePanes());
+        metrics.gauge("liveKeys", () -> dictionary.size());
+        metrics.gauge("stateBytes", () -> store.bytesUsed() + dictionary.bytesUsed());
+    }
+
+    @Override
+    public boolean hasKeyContext1() {
+        // We keep no state in Flink's keyed backend: skip extracting (and boxing) the key.
+        return false;
+    }
+
+    @Override
+    protected boolean isUsingCustomRawKeyedState() {
+        return true;
+    }
+
+    /** Hot path. */
+    @Override
+    public void processElement(StreamRecord<MetricRecord> element) throws Exception {
+        MetricRecord r = element.getValue();
+        if (r.isKey()) {
+            dictionary.put(r.keyId(), r.keyBytes(), 0, r.keyLength());
+            return;
+        }
+        long ts = r.timestamp();
+        long pane = spec.paneStart(ts);
+        if (spec.lastWindowEnd(pane) + allowedLateness <= watermark) {
+            emitLate(r);
+            return;
+        }
+        store.add(r.keyId(), pane, ts, r.value());
+        if (lastFiredEnd != Long.MIN_VALUE
+                && spec.firstWindowEnd(pane) <= lastFiredEnd
+                && pane < refireFromPane) {
+            refireFromPane = pane;
+        }
+    }
+
+    private void emitLate(MetricRecord r) {
+        lateSamples.inc();
+        if (lateTag == null) {
+            return;
+        }
+        int entry = dictionary.find(r.keyId());
+        if (entry >= 0) {
+            r.attachKey(dictionary.arena(), dictionary.offset(entry), dictionary.length(entry));
+        } else {
+            byte[] name = unnamed(r.keyId());
+            r.attachKey(name, 0, name.length);
+        }
+        lateRecord.replace(r, r.timestamp());
+        output.collect(lateTag, lateRecord);
+    }
+
+    @Override
+    public void processWatermark(Watermark mark) throws Exception {
+        if (mark.getTimestamp() > watermark) {
+            watermark = mark.getTimestamp();
+        }
+        fire();
+        super.processWatermark(mark);
+    }
+
+    /** Emits updated windows, then every window whose end the watermark has passed. */
+    private void fire() throws Exception {
+        long size = spec.size();
+        long slide = spec.slide();
+        if (refireFromPane != Long.MAX_VALUE) {
+            // Fired windows that took a sample within the allowed lateness: emit them again.
+            for (long end = spec.firstWindowEnd(refireFromPane);
+                    end <= lastFiredEnd;
+                    end += slide) {
+                if (end + allowedLateness > watermark) {
+                    emitWindow(end - size, end);
+                }
+            }
+            refireFromPane = Long.MAX_VALUE;
+        }
+        while (true) {
+            long from =
+                    lastFiredEnd == Long.MIN_VALUE ? Long.MIN_VALUE : lastFiredEnd + slide - size;
+            long pane = store.nextPaneStart(from);
+            if (pane == Long.MAX_VALUE) {
+                break;
+            }
+            long end = spec.firstWindowEnd(pane);
+            if (lastFiredEnd != Long.MIN_VALUE) {
+                end = Math.max(end, lastFiredEnd + slide);
+            }
+            if (end > watermark) {
+                break;
+            }
+            emitWindow(end - size, end);
+            lastFiredEnd = end;
+        }
+        dropFinishedPanes();
+    }
+
+    /**
+     * Frees the panes whose every window has fired and can no longer be updated: the last window
+     * containing the pane ended at or before both the last fired end and the lateness horizon.
+     */
+    private void dropFinishedPanes() {
+        if (lastFiredEnd == Long.MIN_VALUE) {
+            return;
+        }
+        long horizon = Math.min(lastFiredEnd, watermark - allowedLateness);
+        long pane = store.nextPaneStart(Long.MIN_VALUE);
+        while (pane != Long.MAX_VALUE && spec.lastWindowEnd(pane) <= horizon) {
+            store.dropPanesBefore(pane + 1);
+            pane = store.nextPaneStart(pane + 1);
+        }
+    }
+
+    private void emitWindow(long start, long end) throws Exception {
+        emitStart = start;
+        emitEnd = end;
+        resultRecord.setTimestamp(end - 1);
+        store.forEachSummary(start, end, this);
+    }
+
+    /** Emits one result; called by the store for each key of the window being emitted. */
+    @Override
+    public void visit(long keyId, Summary s) {
+        int entry = dictionary.find(keyId);
+        if (entry >= 0) {
+            result.setKey(
+                    keyId, dictionary.arena(), dictionary.offset(entry), dictionary.length(entry));
+        } else {
+            unnamedKeys.inc();
+            byte[] name = unnamed(keyId);
+            result.setKey(keyId, name, 0, name.length);
+        }
+        result.setWindow(emitStart, emitEnd)
+                .setStats(
+                        s.count(),
+                        s.sum(),
+                        s.min(),
+                        s.max(),
+                        s.mean(),
+                        s.stddev(),
+                        s.first(),
+                        s.last());
+        result.quantilesFilled(0);
+        windowResults.inc();
+        output.collect(resultRecord);
+    }
+
+    private static byte[] unnamed(long keyId) {
+        return ("unknown:" + Long.toHexString(keyId)).getBytes(StandardCharsets.UTF_8);
+    }
+
+    // ---------------------------------------------------------------- checkpoints
+
+    private int keyGroupOf(long keyId) {
+        // Must match keyBy on the Long key id: Flink hashes Long.hashCode() into key groups.
+        return KeyGroupRangeAssignment.computeKeyGroupForKeyHash(
+                Long.hashCode(keyId), maxParallelism);
+    }
+
+    @Override
+    public void snapshotState(StateSnapshotContext context) throws Exception {
+        super.snapshotState(context);
+        KeyedStateCheckpointOutputStream out = context.getRawKeyedOperatorStateOutput();
+        store.prepareSnapshot(this::keyGroupOf);
+        int[][] dictionaryByKeyGroup = indexDictionaryByKeyGroup();
+        DataOutputViewStreamWrapper view = new DataOutputViewStreamWrapper(out);
+        for (int kg : out.getKeyGroupList()) {
+            out.startNewKeyGroup(kg);
+            view.writeInt(STATE_VERSION);
+            view.writeLong(watermark);
+            view.writeLong(lastFiredEnd);
+            int[] entries = dictionaryByKeyGroup[kg - keyGroups.getStartKeyGroup()];
+            int n = entries == null ? 0 : entries[0];
+            view.writeInt(n);
+            for (int i = 1; i <= n; i++) {
+                int e = entries[i];
+                view.writeLong(dictionary.id(e));
+                view.writeInt(dictionary.length(e));
+                view.write(dictionary.arena(), dictionary.offset(e), dictionary.length(e));
+            }
+            store.writeKeyGroup(kg, view);
+        }
+    }
+
+    /**
+     * Dictionary entries of each of this subtask's key groups, indexed by {@code kg - first key
+     * group}; element 0 of each list is its length.
+     */
+    private int[][] indexDictionaryByKeyGroup() {
+        int[][] byKg = new int[keyGroups.getNumberOfKeyGroups()][];
+        for (int e = 0; e < dictionary.size(); e++) {
+            int i = keyGroupOf(dictionary.id(e)) - keyGroups.getStartKeyGroup();
+            int[] list = byKg[i];
+            if (list == null) {
+                byKg[i] = list = new int[4];
+            } else if (list[0] + 1 == list.length) {
+                byKg[i] = list = Arrays.copyOf(list, list.length * 2);
+            }
+            list[++list[0]] = e;
+        }
+        return byKg;
+    }
+
+    private void restore(StateInitializationContext context) throws Exception {
+        long restoredWatermark = Long.MAX_VALUE;
+        long restoredFiredEnd = Long.MAX_VALUE;
+        boolean any = false;
+        byte[] keyBuffer = new byte[256];
+        for (KeyGroupStatePartitionStreamProvider provider : context.getRawKeyedStateInputs()) {
+            try (InputStream in = provider.getStream()) {
+                DataInputViewStreamWrapper view = new DataInputViewStreamWrapper(in);
+                int version = view.readInt();
+                if (version != STATE_VERSION) {
+                    throw new IOException(
+                            "Unsupported window state version "
+                                    + version
+                                    + " in key group "
+                                    + provider.getKeyGroupId()
+                                    + "; this build reads version "
+                                    + STATE_VERSION);
+                }
+                // Subtasks that wrote different key groups may have been at different
+                // watermarks; the smallest one never skips a window that has not fired.
+                restoredWatermark = Math.min(restoredWatermark, view.readLong());
+                restoredFiredEnd = Math.min(restoredFiredEnd, view.readLong());
+                any = true;
+                int n = view.readInt();
+                for (int i = 0; i < n; i++) {
+                    long id = view.readLong();
+                    int len = view.readInt();
+                    if (len > keyBuffer.length) {
+                        keyBuffer = new byte[len];
+                    }
+                    view.readFully(keyBuffer, 0, len);
+                    dictionary.put(id, keyBuffer, 0, len);
+                }
+                store.readKeyGroup(view);
+            }
+        }
+        if (any) {
+            watermark = restoredWatermark;
+            lastFiredEnd = restoredFiredEnd;
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        try {
+            if (store != null) {
+                store.close();
+            }
+        } finally {
+            super.close();
+        }
+    }
+}

@@ -1,0 +1,199 @@
+package io.tsagg.serde.record;
+
+import java.util.Arrays;
+
+/**
+ * The record that flows from the source to the keyed window operator. One mutable instance is
+ * reused by each producer (object reuse is on), so the hot path creates no objects per sample.
+ *
+ * <p>Two kinds travel on the same stream:
+ *
+ * <ul>
+ *   <li>{@link #KIND_SAMPLE}: (group-key id, event timestamp in ms, value). The id is the 64-bit
+ *       {@code SeriesKeyHash} of the group key's bytes.
+ *   <li>{@link #KIND_KEY}: a dictionary entry (group-key id, the key's UTF-8 bytes). A source
+ *       subtask sends it once before the first sample of that id; since it is keyed by the same id
+ *       it reaches the same operator instance first, which interns it so results can name the key.
+ *       The hot path thus carries 8 bytes of key, never a {@code String}.
+ * </ul>
+ *
+ * <p>A sample may also carry its key bytes ({@link #hasKey()}), as the late-data output does so the
+ * record can be rendered without a dictionary.
+ */
+public final class MetricRecord {
+    public static final byte KIND_SAMPLE = 1;
+    public static final byte KIND_KEY = 2;
+    public static final byte KIND_REJECTED = 3;
+
+    private byte kind;
+    private long keyId;
+    private long timestamp;
+    private double value;
+    private byte[] key = new byte[64];
+    private int keyLength = -1;
+    private DeadLetter rejected;
+
+    public MetricRecord() {}
+
+    /** Makes this a rejected input record on its way to the dead-letter output. */
+    public MetricRecord setRejected(DeadLetter deadLetter) {
+        this.kind = KIND_REJECTED;
+        this.keyId = 0;
+        this.timestamp = Long.MIN_VALUE;
+        this.value = 0.0;
+        this.keyLength = -1;
+        this.rejected = deadLetter;
+        return this;
+    }
+
+    public boolean isRejected() {
+        return kind == KIND_REJECTED;
+    }
+
+    /** The dead letter of a {@link #KIND_REJECTED} record, else null. */
+    public DeadLetter deadLetter() {
+        return kind == KIND_REJECTED ? rejected : null;
+    }
+
+    /** Makes this a sample without key bytes. Hot path: allocates nothing. */
+    public MetricRecord setSample(long keyId, long timestamp, double value) {
+        this.kind = KIND_SAMPLE;
+        this.keyId = keyId;
+        this.timestamp = timestamp;
+        this.value = value;
+        this.keyLength = -1;
+        return this;
+    }
+
+    /** Makes this a dictionary entry; the bytes are copied into a buffer this record reuses. */
+    public MetricRecord setKey(long keyId, byte[] bytes, int offset, int length) {
+        this.kind = KIND_KEY;
+        this.keyId = keyId;
+        this.timestamp = Long.MIN_VALUE;
+        this.value = 0.0;
+        copyKey(bytes, offset, length);
+        return this;
+    }
+
+    /** Attaches key bytes to this record (for a sample: the late-data output). */
+    public MetricRecord attachKey(byte[] bytes, int offset, int length) {
+        copyKey(bytes, offset, length);
+        return this;
+    }
+
+    private void copyKey(byte[] bytes, int offset, int length) {
+        if (key.length < length) {
+            key = new byte[Math.max(length, key.length * 2)];
+        }
+        System.arraycopy(bytes, offset, key, 0, length);
+        keyLength = length;
+    }
+
+    /** Buffer of at least {@code length} bytes to fill directly, then {@link #keyFilled}. */
+    byte[] keyBuffer(int length) {
+        if (key.length < length) {
+            key = new byte[Math.max(length, key.length * 2)];
+        }
+        return key;
+    }
+
+    void keyFilled(int length) {
+        keyLength = length;
+    }
+
+    void setHeader(byte kind, long keyId, long timestamp, double value) {
+        this.kind = kind;
+        this.keyId = keyId;
+        this.timestamp = timestamp;
+        this.value = value;
+        this.keyLength = -1;
+    }
+
+    public byte kind() {
+        return kind;
+    }
+
+    public boolean isSample() {
+        return kind == KIND_SAMPLE;
+    }
+
+    public boolean isKey() {
+        return kind == KIND_KEY;
+    }
+
+    public long keyId() {
+        return keyId;
+    }
+
+    public long timestamp() {
+        return timestamp;
+    }
+
+    public double value() {
+        return value;
+    }
+
+    public boolean hasKey() {
+        return keyLength >= 0;
+    }
+
+    /** The key bytes are {@code keyBytes()[0 .. keyLength())}; valid while this record is. */
+    public byte[] keyBytes() {
+        return key;
+    }
+
+    public int keyLength() {
+        return keyLength;
+    }
+
+    /** Copies all of {@code from} into this record. */
+    public MetricRecord copyFrom(MetricRecord from) {
+        setHeader(from.kind, from.keyId, from.timestamp, from.value);
+        rejected = from.rejected;
+        if (from.keyLength >= 0) {
+            copyKey(from.key, 0, from.keyLength);
+        }
+        return this;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (!(o instanceof MetricRecord)) {
+            return false;
+        }
+        MetricRecord that = (MetricRecord) o;
+        return kind == that.kind
+                && keyId == that.keyId
+                && timestamp == that.timestamp
+                && Double.compare(value, that.value) == 0
+                && keyLength == that.keyLength
+                && (keyLength < 0 || Arrays.equals(key, 0, keyLength, that.key, 0, that.keyLength));
+    }
+
+    @Override
+    public int hashCode() {
+        return Long.hashCode(keyId) * 31 + Long.hashCode(timestamp);
+    }
+
+    @Override
+    public String toString() {
+        String k =
+                keyLength < 0
+                        ? ""
+                        : ", key="
+                                + new String(
+                                        key, 0, keyLength, java.nio.charset.StandardCharsets.UTF_8);
+        if (kind == KIND_REJECTED) {
+            return "Rejected{" + rejected + "}";
+        }
+        return (kind == KIND_KEY ? "Key{" : "Sample{")
+                + "id="
+                + Long.toHexString(keyId)
+                + ", ts="
+                + timestamp
+                + ", value="
+                + value
+                + k
+                + "}";
+    }
+}

@@ -1,0 +1,142 @@
+package io.tsagg.serde.record;
+
+import java.io.IOException;
+import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
+import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
+import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
+import org.apache.flink.core.memory.DataInputView;
+import org.apache.flink.core.memory.DataOutputView;
+
+/**
+ * Wire encoding of {@link MetricRecord}, so Flink never falls back to Kryo.
+ *
+ * <pre>
+ *   byte  kind | flags        (bit 7 of the byte: key bytes follow)
+ *   long  key id
+ *   long  timestamp           (samples only)
+ *   double value              (samples only)
+ *   int   key length, bytes   (dictionary entries, and samples that carry their key)
+ * </pre>
+ *
+ * A plain sample is 25 bytes. A rejected record (normally never serialised: the dead-letter router
+ * is chained to the source) is the kind byte followed by its {@link DeadLetterSerializer} form.
+ */
+public final class MetricRecordSerializer extends TypeSerializerSingleton<MetricRecord> {
+    private static final long serialVersionUID = 1L;
+
+    public static final MetricRecordSerializer INSTANCE = new MetricRecordSerializer();
+
+    private static final int HAS_KEY = 0x80;
+    private static final int KIND_MASK = 0x7F;
+
+    @Override
+    public boolean isImmutableType() {
+        return false;
+    }
+
+    @Override
+    public MetricRecord createInstance() {
+        return new MetricRecord();
+    }
+
+    @Override
+    public MetricRecord copy(MetricRecord from) {
+        return new MetricRecord().copyFrom(from);
+    }
+
+    @Override
+    public MetricRecord copy(MetricRecord from, MetricRecord reuse) {
+        return reuse.copyFrom(from);
+    }
+
+    @Override
+    public int getLength() {
+        return -1;
+    }
+
+    /** Hot path. */
+    @Override
+    public void serialize(MetricRecord record, DataOutputView out) throws IOException {
+        byte kind = record.kind();
+        if (kind == MetricRecord.KIND_REJECTED) {
+            out.writeByte(kind);
+            DeadLetterSerializer.INSTANCE.serialize(record.deadLetter(), out);
+            return;
+        }
+        boolean hasKey = record.hasKey();
+        out.writeByte(hasKey ? (kind | HAS_KEY) : kind);
+        out.writeLong(record.keyId());
+        if (kind == MetricRecord.KIND_SAMPLE) {
+            out.writeLong(record.timestamp());
+            out.writeDouble(record.value());
+        }
+        if (hasKey) {
+            out.writeInt(record.keyLength());
+            out.write(record.keyBytes(), 0, record.keyLength());
+        }
+    }
+
+    @Override
+    public MetricRecord deserialize(DataInputView in) throws IOException {
+        return deserialize(new MetricRecord(), in);
+    }
+
+    /** Hot path. */
+    @Override
+    public MetricRecord deserialize(MetricRecord reuse, DataInputView in) throws IOException {
+        int head = in.readUnsignedByte();
+        byte kind = (byte) (head & KIND_MASK);
+        if (kind == MetricRecord.KIND_REJECTED) {
+            return reuse.setRejected(DeadLetterSerializer.INSTANCE.deserialize(in));
+        }
+        long keyId = in.readLong();
+        if (kind == MetricRecord.KIND_SAMPLE) {
+            reuse.setHeader(kind, keyId, in.readLong(), in.readDouble());
+        } else if (kind == MetricRecord.KIND_KEY) {
+            reuse.setHeader(kind, keyId, Long.MIN_VALUE, 0.0);
+        } else {
+            throw new IOException("Unknown MetricRecord kind " + kind + " (corrupt stream?)");
+        }
+        if ((head & HAS_KEY) != 0) {
+            int length = in.readInt();
+            if (length < 0) {
+                throw new IOException("Negative key length " + length + " (corrupt stream?)");
+            }
+            in.readFully(reuse.keyBuffer(length), 0, length);
+            reuse.keyFilled(length);
+        }
+        return reuse;
+    }
+
+    @Override
+    public void copy(DataInputView source, DataOutputView target) throws IOException {
+        int head = source.readUnsignedByte();
+        target.writeByte(head);
+        if ((head & KIND_MASK) == MetricRecord.KIND_REJECTED) {
+            DeadLetterSerializer.INSTANCE.copy(source, target);
+            return;
+        }
+        target.write(source, 8);
+        if ((head & KIND_MASK) == MetricRecord.KIND_SAMPLE) {
+            target.write(source, 16);
+        }
+        if ((head & HAS_KEY) != 0) {
+            int length = source.readInt();
+            target.writeInt(length);
+            target.write(source, length);
+        }
+    }
+
+    @Override
+    public TypeSerializerSnapshot<MetricRecord> snapshotConfiguration() {
+        return new MetricRecordSerializerSnapshot();
+    }
+
+    /** Snapshot for {@link MetricRecordSerializer}; no parameters, so compatible as is. */
+    public static final class MetricRecordSerializerSnapshot
+            extends SimpleTypeSerializerSnapshot<MetricRecord> {
+        public MetricRecordSerializerSnapshot() {
+            super(() -> INSTANCE);
+        }
+    }
+}
