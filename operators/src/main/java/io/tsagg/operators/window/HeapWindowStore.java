@@ -128,6 +128,20 @@ public final class HeapWindowStore implements WindowStore {
     }
 
     @Override
+    public boolean summaryOf(long keyId, long from, long to, Summary into) {
+        into.clear();
+        for (Pane p : panes) {
+            if (p.start >= from && p.start < to) {
+                int slot = p.slots.get(keyId);
+                if (slot >= 0) {
+                    into.merge(p.load(slot, scratch));
+                }
+            }
+        }
+        return into.count() > 0;
+    }
+
+    @Override
     public void dropPanesBefore(long paneStart) {
         while (!panes.isEmpty() && panes.get(0).start < paneStart) {
             Pane p = panes.remove(0);
@@ -259,6 +273,7 @@ public final class HeapWindowStore implements WindowStore {
         double[] compensation = new double[64];
         double[] min = new double[64];
         double[] max = new double[64];
+        double[] shift = new double[64];
         double[] mean = new double[64];
         double[] m2 = new double[64];
         long[] firstTs = new long[64];
@@ -282,6 +297,7 @@ public final class HeapWindowStore implements WindowStore {
             compensation[slot] = 0.0;
             min[slot] = Double.POSITIVE_INFINITY;
             max[slot] = Double.NEGATIVE_INFINITY;
+            shift[slot] = 0.0;
             mean[slot] = 0.0;
             m2[slot] = 0.0;
             firstTs[slot] = Long.MAX_VALUE;
@@ -299,11 +315,15 @@ public final class HeapWindowStore implements WindowStore {
             double t = old + v;
             compensation[s] += Math.abs(old) >= Math.abs(v) ? (old - t) + v : (v - t) + old;
             sum[s] = t;
+            if (n == 1) {
+                shift[s] = v;
+            }
+            double y = v - shift[s];
             double mu = mean[s];
-            double delta = v - mu;
+            double delta = y - mu;
             mu += delta / n;
             mean[s] = mu;
-            m2[s] += delta * (v - mu);
+            m2[s] += delta * (y - mu);
             min[s] = Math.min(min[s], v);
             max[s] = Math.max(max[s], v);
             if (ts < firstTs[s]) {
@@ -322,6 +342,7 @@ public final class HeapWindowStore implements WindowStore {
             into.compensation = compensation[s];
             into.min = min[s];
             into.max = max[s];
+            into.shift = shift[s];
             into.mean = mean[s];
             into.m2 = m2[s];
             into.firstTs = firstTs[s];
@@ -337,6 +358,7 @@ public final class HeapWindowStore implements WindowStore {
             compensation[s] = from.compensation;
             min[s] = from.min;
             max[s] = from.max;
+            shift[s] = from.shift;
             mean[s] = from.mean;
             m2[s] = from.m2;
             firstTs[s] = from.firstTs;
@@ -352,6 +374,7 @@ public final class HeapWindowStore implements WindowStore {
             compensation = Arrays.copyOf(compensation, n);
             min = Arrays.copyOf(min, n);
             max = Arrays.copyOf(max, n);
+            shift = Arrays.copyOf(shift, n);
             mean = Arrays.copyOf(mean, n);
             m2 = Arrays.copyOf(m2, n);
             firstTs = Arrays.copyOf(firstTs, n);
@@ -366,7 +389,7 @@ public final class HeapWindowStore implements WindowStore {
         }
 
         long bytes() {
-            return (long) keys.length * 8 * 12 + (long) keys.length * 20;
+            return (long) keys.length * 8 * 13 + (long) keys.length * 20;
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.tsagg.operators.window;
 
+import io.tsagg.serde.collections.Long2IntOpenMap;
 import io.tsagg.serde.key.KeyDictionary;
 import io.tsagg.serde.record.MetricRecord;
 import io.tsagg.serde.record.WindowResult;
@@ -7,6 +8,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.function.IntToLongFunction;
 import org.apache.flink.api.common.TaskInfo;
 import org.apache.flink.core.memory.DataInputViewStreamWrapper;
 import org.apache.flink.core.memory.DataOutputViewStreamWrapper;
@@ -34,7 +36,8 @@ import org.apache.flink.util.OutputTag;
  *   <li>A sample whose every window ended more than {@code allowedLateness} before the watermark is
  *       late: it goes to the late side output, key attached, and is counted.
  *   <li>A sample within the allowed lateness of an already fired window is added, and that window
- *       is emitted again at the next watermark with the updated result (same key and window).
+ *       is emitted again for that key at the next watermark with the updated result (same key and
+ *       window), even if that watermark passes the lateness.
  *   <li>State is written to Flink's raw keyed state, one section per key group, and read back
  *       keeping only this subtask's key groups, so restore and rescaling work.
  * </ul>
@@ -46,8 +49,11 @@ public final class WindowAggregateOperator extends AbstractStreamOperator<Window
         implements OneInputStreamOperator<MetricRecord, WindowResult>, WindowStore.SummaryVisitor {
     private static final long serialVersionUID = 1L;
 
-    /** Version of the per key group checkpoint section. */
-    private static final int STATE_VERSION = 1;
+    /**
+     * Version of the per key group checkpoint section. 2: updated windows pending re-emission, and
+     * {@link Summary} with its shift.
+     */
+    private static final int STATE_VERSION = 2;
 
     private final WindowSpec spec;
     private final long allowedLateness;
@@ -65,11 +71,21 @@ public final class WindowAggregateOperator extends AbstractStreamOperator<Window
     /** The largest watermark seen (or restored). */
     private transient long watermark;
 
-    /** End of the last window emitted; windows ending at or before it have fired. */
+    /**
+     * End of the last window that ends at or before the watermark: windows ending at or before it
+     * have fired (those with samples) and take new samples only within the lateness.
+     */
     private transient long lastFiredEnd;
 
-    /** Smallest pane that received a sample after its first window fired, or MAX_VALUE. */
-    private transient long refireFromPane;
+    // ---------------------------------------------------------------- fired windows updated
+    // Since the last watermark, key updatedKeys[i] took a sample for the fired windows ending in
+    // [updatedFromEnd[i], updatedToEnd[i]]: emit them again, for that key, at the next watermark.
+    private transient long[] updatedKeys;
+    private transient long[] updatedFromEnd;
+    private transient long[] updatedToEnd;
+    private transient int updatedCount;
+    private transient Long2IntOpenMap reemitted;
+    private transient Summary updatedSummary;
 
     /** Window being emitted, for {@link #visit}. */
     private transient long emitStart;
@@ -99,7 +115,12 @@ public final class WindowAggregateOperator extends AbstractStreamOperator<Window
         dictionary = new KeyDictionary();
         watermark = Long.MIN_VALUE;
         lastFiredEnd = Long.MIN_VALUE;
-        refireFromPane = Long.MAX_VALUE;
+        updatedKeys = new long[16];
+        updatedFromEnd = new long[16];
+        updatedToEnd = new long[16];
+        updatedCount = 0;
+        reemitted = new Long2IntOpenMap(16, -1);
+        updatedSummary = new Summary();
         TaskInfo task = getRuntimeContext().getTaskInfo();
         maxParallelism = task.getMaxNumberOfParallelSubtasks();
         keyGroups =
@@ -154,11 +175,44 @@ public final class WindowAggregateOperator extends AbstractStreamOperator<Window
             return;
         }
         store.add(r.keyId(), pane, ts, r.value());
-        if (lastFiredEnd != Long.MIN_VALUE
-                && spec.firstWindowEnd(pane) <= lastFiredEnd
-                && pane < refireFromPane) {
-            refireFromPane = pane;
+        if (spec.firstWindowEnd(pane) <= lastFiredEnd) {
+            windowsUpdated(r.keyId(), pane);
         }
+    }
+
+    /** Notes the fired windows of the pane that are still within the lateness. Not a hot path. */
+    private void windowsUpdated(long keyId, long pane) {
+        // firstWindowEnd(t) is the smallest window end after t, for any t.
+        long from =
+                Math.max(
+                        spec.firstWindowEnd(pane),
+                        spec.firstWindowEnd(watermark - allowedLateness));
+        long to = Math.min(spec.lastWindowEnd(pane), lastFiredEnd);
+        if (from > to) {
+            return;
+        }
+        // A run of samples for one key and pane is noted once.
+        int n = updatedCount;
+        if (n > 0
+                && updatedKeys[n - 1] == keyId
+                && updatedFromEnd[n - 1] == from
+                && updatedToEnd[n - 1] == to) {
+            return;
+        }
+        appendUpdated(keyId, from, to);
+    }
+
+    private void appendUpdated(long keyId, long fromEnd, long toEnd) {
+        int n = updatedCount;
+        if (n == updatedKeys.length) {
+            updatedKeys = Arrays.copyOf(updatedKeys, n * 2);
+            updatedFromEnd = Arrays.copyOf(updatedFromEnd, n * 2);
+            updatedToEnd = Arrays.copyOf(updatedToEnd, n * 2);
+        }
+        updatedKeys[n] = keyId;
+        updatedFromEnd[n] = fromEnd;
+        updatedToEnd[n] = toEnd;
+        updatedCount = n + 1;
     }
 
     private void emitLate(MetricRecord r) {
@@ -190,16 +244,8 @@ public final class WindowAggregateOperator extends AbstractStreamOperator<Window
     private void fire() throws Exception {
         long size = spec.size();
         long slide = spec.slide();
-        if (refireFromPane != Long.MAX_VALUE) {
-            // Fired windows that took a sample within the allowed lateness: emit them again.
-            for (long end = spec.firstWindowEnd(refireFromPane);
-                    end <= lastFiredEnd;
-                    end += slide) {
-                if (end + allowedLateness > watermark) {
-                    emitWindow(end - size, end);
-                }
-            }
-            refireFromPane = Long.MAX_VALUE;
+        if (updatedCount > 0) {
+            emitUpdatedWindows();
         }
         while (true) {
             long from =
@@ -218,7 +264,42 @@ public final class WindowAggregateOperator extends AbstractStreamOperator<Window
             emitWindow(end - size, end);
             lastFiredEnd = end;
         }
+        // Windows up to the watermark without samples have fired too: a sample for one of them
+        // from now on is an update within the lateness (or late), not a first firing.
+        lastFiredEnd = Math.max(lastFiredEnd, spec.lastWindowEndAtOrBefore(watermark));
         dropFinishedPanes();
+    }
+
+    /** Emits each (key, fired window) noted by {@link #windowsUpdated} once. Not a hot path. */
+    private void emitUpdatedWindows() throws Exception {
+        long minEnd = Long.MAX_VALUE;
+        long maxEnd = Long.MIN_VALUE;
+        for (int i = 0; i < updatedCount; i++) {
+            minEnd = Math.min(minEnd, updatedFromEnd[i]);
+            maxEnd = Math.max(maxEnd, updatedToEnd[i]);
+        }
+        // Later windows fire as usual (possible only after restoring subtasks at other watermarks).
+        maxEnd = Math.min(maxEnd, lastFiredEnd);
+        long slide = spec.slide();
+        for (long k = 0, windows = minEnd > maxEnd ? 0 : (maxEnd - minEnd) / slide + 1;
+                k < windows;
+                k++) {
+            long end = minEnd + k * slide;
+            emitStart = end - spec.size();
+            emitEnd = end;
+            resultRecord.setTimestamp(end - 1);
+            reemitted.clear();
+            for (int i = 0; i < updatedCount; i++) {
+                long keyId = updatedKeys[i];
+                if (updatedFromEnd[i] <= end
+                        && end <= updatedToEnd[i]
+                        && reemitted.put(keyId, 1) == reemitted.missingValue()
+                        && store.summaryOf(keyId, emitStart, emitEnd, updatedSummary)) {
+                    visit(keyId, updatedSummary);
+                }
+            }
+        }
+        updatedCount = 0;
     }
 
     /**
@@ -288,7 +369,8 @@ public final class WindowAggregateOperator extends AbstractStreamOperator<Window
         super.snapshotState(context);
         KeyedStateCheckpointOutputStream out = context.getRawKeyedOperatorStateOutput();
         store.prepareSnapshot(this::keyGroupOf);
-        int[][] dictionaryByKeyGroup = indexDictionaryByKeyGroup();
+        int[][] dictionaryByKeyGroup = indexByKeyGroup(dictionary.size(), dictionary::id);
+        int[][] updatedByKeyGroup = indexByKeyGroup(updatedCount, i -> updatedKeys[i]);
         DataOutputViewStreamWrapper view = new DataOutputViewStreamWrapper(out);
         for (int kg : out.getKeyGroupList()) {
             out.startNewKeyGroup(kg);
@@ -304,18 +386,28 @@ public final class WindowAggregateOperator extends AbstractStreamOperator<Window
                 view.writeInt(dictionary.length(e));
                 view.write(dictionary.arena(), dictionary.offset(e), dictionary.length(e));
             }
+            int[] updated = updatedByKeyGroup[kg - keyGroups.getStartKeyGroup()];
+            int m = updated == null ? 0 : updated[0];
+            view.writeInt(m);
+            for (int i = 1; i <= m; i++) {
+                int u = updated[i];
+                view.writeLong(updatedKeys[u]);
+                view.writeLong(updatedFromEnd[u]);
+                view.writeLong(updatedToEnd[u]);
+            }
             store.writeKeyGroup(kg, view);
         }
     }
 
     /**
-     * Dictionary entries of each of this subtask's key groups, indexed by {@code kg - first key
-     * group}; element 0 of each list is its length.
+     * Entries {@code 0 .. count} (of the dictionary, or of the updated windows) of each of this
+     * subtask's key groups, indexed by {@code kg - first key group}; element 0 of each list is its
+     * length.
      */
-    private int[][] indexDictionaryByKeyGroup() {
+    private int[][] indexByKeyGroup(int count, IntToLongFunction keyIdOf) {
         int[][] byKg = new int[keyGroups.getNumberOfKeyGroups()][];
-        for (int e = 0; e < dictionary.size(); e++) {
-            int i = keyGroupOf(dictionary.id(e)) - keyGroups.getStartKeyGroup();
+        for (int e = 0; e < count; e++) {
+            int i = keyGroupOf(keyIdOf.applyAsLong(e)) - keyGroups.getStartKeyGroup();
             int[] list = byKg[i];
             if (list == null) {
                 byKg[i] = list = new int[4];
@@ -359,6 +451,13 @@ public final class WindowAggregateOperator extends AbstractStreamOperator<Window
                     }
                     view.readFully(keyBuffer, 0, len);
                     dictionary.put(id, keyBuffer, 0, len);
+                }
+                int m = view.readInt();
+                for (int i = 0; i < m; i++) {
+                    long keyId = view.readLong();
+                    long from = view.readLong();
+                    long to = view.readLong();
+                    appendUpdated(keyId, from, to);
                 }
                 store.readKeyGroup(view);
             }

@@ -75,6 +75,17 @@ public final class WindowSpec implements Serializable {
         return s + size;
     }
 
+    /**
+     * End of the last window that ends at or before {@code timestamp}, or {@link Long#MIN_VALUE}
+     * when there is none.
+     */
+    public long lastWindowEndAtOrBefore(long timestamp) {
+        if (timestamp < Long.MIN_VALUE + size) {
+            return Long.MIN_VALUE;
+        }
+        return Math.floorDiv(timestamp - size, slide) * slide + size;
+    }
+
     private static long gcd(long a, long b) {
         while (b != 0) {
             long t = a % b;

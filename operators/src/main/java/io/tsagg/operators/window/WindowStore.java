@@ -35,6 +35,12 @@ public interface WindowStore extends AutoCloseable {
      */
     void forEachSummary(long from, long to, SummaryVisitor visitor) throws Exception;
 
+    /**
+     * Sets {@code into} to the summary of one group key merged over panes {@code [from, to)}, the
+     * same as {@link #forEachSummary} would visit. Returns false when the key has no sample there.
+     */
+    boolean summaryOf(long keyId, long from, long to, Summary into);
+
     /** Frees every pane that starts before {@code paneStart}. */
     void dropPanesBefore(long paneStart);
 

@@ -41,12 +41,17 @@ public final class MetricRecordSerializer extends TypeSerializerSingleton<Metric
 
     @Override
     public MetricRecord copy(MetricRecord from) {
-        return new MetricRecord().copyFrom(from);
+        return copy(from, new MetricRecord());
     }
 
     @Override
     public MetricRecord copy(MetricRecord from, MetricRecord reuse) {
-        return reuse.copyFrom(from);
+        reuse.copyFrom(from);
+        if (from.isRejected()) {
+            // copyFrom shares the dead letter; a serializer copy must be deep.
+            reuse.setRejected(DeadLetterSerializer.INSTANCE.copy(from.deadLetter()));
+        }
+        return reuse;
     }
 
     @Override

@@ -1,0 +1,110 @@
+package io.tsagg.serde.key;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** Tests for {@link KeyDictionary}. */
+class KeyDictionaryTest {
+
+    @Test
+    void shouldFindEntryWhenKeyWasPut() {
+        final KeyDictionary dictionary = new KeyDictionary();
+        final byte[] name = "cpu,host=a usage_user".getBytes(StandardCharsets.UTF_8);
+
+        final int entry = dictionary.put(42L, name, 0, name.length);
+
+        assertThat(dictionary.find(42L)).isEqualTo(entry);
+        assertThat(dictionary.id(entry)).isEqualTo(42L);
+        assertThat(dictionary.keyString(entry)).isEqualTo("cpu,host=a usage_user");
+        assertThat(bytesOf(dictionary, entry)).isEqualTo(name);
+        assertThat(dictionary.size()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldReturnMinusOneWhenIdIsUnknown() {
+        final KeyDictionary dictionary = new KeyDictionary();
+        dictionary.put(1L, new byte[] {'a'}, 0, 1);
+
+        assertThat(dictionary.find(2L)).isEqualTo(-1);
+    }
+
+    @Test
+    void shouldKeepFirstBytesWhenIdIsPutTwice() {
+        final KeyDictionary dictionary = new KeyDictionary();
+        final int first = dictionary.put(7L, "first".getBytes(StandardCharsets.UTF_8), 0, 5);
+
+        final int second = dictionary.put(7L, "second".getBytes(StandardCharsets.UTF_8), 0, 6);
+
+        assertThat(second).isEqualTo(first);
+        assertThat(dictionary.keyString(first)).isEqualTo("first");
+        assertThat(dictionary.size()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldCopyOnlyTheSliceWhenOffsetAndLengthAreGiven() {
+        final KeyDictionary dictionary = new KeyDictionary();
+        final byte[] buffer = "xxhello worldyy".getBytes(StandardCharsets.UTF_8);
+
+        final int entry = dictionary.put(3L, buffer, 2, 11);
+        Arrays.fill(buffer, (byte) 'z');
+
+        assertThat(dictionary.keyString(entry)).isEqualTo("hello world");
+    }
+
+    @Test
+    void shouldStoreEmptyKeyWhenLengthIsZero() {
+        final KeyDictionary dictionary = new KeyDictionary();
+
+        final int entry = dictionary.put(0L, new byte[0], 0, 0);
+
+        assertThat(dictionary.find(0L)).isEqualTo(entry);
+        assertThat(dictionary.length(entry)).isZero();
+        assertThat(dictionary.keyString(entry)).isEmpty();
+    }
+
+    @Test
+    void shouldKeepEveryKeyWhenIndexAndArenaGrow() {
+        final long seed = System.nanoTime();
+        final Random random = new Random(seed);
+        final KeyDictionary dictionary = new KeyDictionary();
+        final List<byte[]> names = new ArrayList<>();
+        final long[] ids = new long[5_000];
+        long arenaBytes = 0;
+
+        for (int i = 0; i < ids.length; i++) {
+            final byte[] name = new byte[random.nextInt(i == 100 ? 200_000 : 100)];
+            random.nextBytes(name);
+            ids[i] = random.nextLong();
+            names.add(name);
+            arenaBytes += name.length;
+            assertThat(dictionary.put(ids[i], name, 0, name.length))
+                    .as("seed %d, key %d", seed, i)
+                    .isEqualTo(i);
+        }
+
+        assertThat(arenaBytes).isGreaterThan(64 * 1024);
+        assertThat(dictionary.size()).as("seed %d", seed).isEqualTo(ids.length);
+        assertThat(dictionary.bytesUsed()).as("seed %d", seed).isGreaterThanOrEqualTo(arenaBytes);
+        for (int i = 0; i < ids.length; i++) {
+            final int entry = dictionary.find(ids[i]);
+            assertThat(entry).as("seed %d, key %d", seed, i).isEqualTo(i);
+            assertThat(dictionary.id(entry)).as("seed %d, key %d", seed, i).isEqualTo(ids[i]);
+            assertThat(bytesOf(dictionary, entry))
+                    .as("seed %d, key %d", seed, i)
+                    .isEqualTo(names.get(i));
+        }
+    }
+
+    private static byte[] bytesOf(KeyDictionary dictionary, int entry) {
+        return Arrays.copyOfRange(
+                dictionary.arena(),
+                dictionary.offset(entry),
+                dictionary.offset(entry) + dictionary.length(entry));
+    }
+}

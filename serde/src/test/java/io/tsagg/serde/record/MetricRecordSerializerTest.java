@@ -1,0 +1,257 @@
+package io.tsagg.serde.record;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
+import org.apache.flink.core.memory.DataInputDeserializer;
+import org.apache.flink.core.memory.DataOutputSerializer;
+import org.junit.jupiter.api.Test;
+
+/** Tests for {@link MetricRecordSerializer}. */
+class MetricRecordSerializerTest {
+
+    private static final MetricRecordSerializer SERIALIZER = MetricRecordSerializer.INSTANCE;
+
+    @Test
+    void shouldRoundTripSampleWhenItCarriesNoKey() throws IOException {
+        final MetricRecord sample = new MetricRecord().setSample(0xCAFEBABEL, -1_234L, 42.5);
+
+        final byte[] bytes = serialize(sample);
+        final MetricRecord read = SERIALIZER.deserialize(new DataInputDeserializer(bytes));
+
+        assertThat(bytes).hasSize(25);
+        assertThat(read).isEqualTo(sample);
+        assertThat(read.isSample()).isTrue();
+        assertThat(read.hasKey()).isFalse();
+        assertThat(read.keyId()).isEqualTo(0xCAFEBABEL);
+        assertThat(read.timestamp()).isEqualTo(-1_234L);
+        assertThat(read.value()).isEqualTo(42.5);
+    }
+
+    @Test
+    void shouldRoundTripDictionaryEntryWhenKindIsKey() throws IOException {
+        final byte[] name = "cpu,host=a usage_user".getBytes(StandardCharsets.UTF_8);
+        final MetricRecord key = new MetricRecord().setKey(7L, name, 0, name.length);
+
+        final MetricRecord read = SERIALIZER.deserialize(new DataInputDeserializer(serialize(key)));
+
+        assertThat(read).isEqualTo(key);
+        assertThat(read.isKey()).isTrue();
+        assertThat(read.keyId()).isEqualTo(7L);
+        assertThat(keyString(read)).isEqualTo("cpu,host=a usage_user");
+    }
+
+    @Test
+    void shouldRoundTripSampleWhenKeyIsAttached() throws IOException {
+        final byte[] name = "x".repeat(300).getBytes(StandardCharsets.UTF_8);
+        final MetricRecord sample =
+                new MetricRecord().setSample(9L, 1_000L, Double.NaN).attachKey(name, 0, 300);
+
+        final MetricRecord read =
+                SERIALIZER.deserialize(new DataInputDeserializer(serialize(sample)));
+
+        assertThat(read).isEqualTo(sample);
+        assertThat(read.isSample()).isTrue();
+        assertThat(read.hasKey()).isTrue();
+        assertThat(read.keyLength()).isEqualTo(300);
+        assertThat(keyString(read)).isEqualTo("x".repeat(300));
+        assertThat(read.value()).isNaN();
+    }
+
+    @Test
+    void shouldRoundTripDeadLetterWhenRecordIsRejected() throws IOException {
+        final MetricRecord rejected = new MetricRecord().setRejected(deadLetter());
+
+        final MetricRecord read =
+                SERIALIZER.deserialize(new DataInputDeserializer(serialize(rejected)));
+
+        assertThat(read.isRejected()).isTrue();
+        assertSameDeadLetter(read.deadLetter(), rejected.deadLetter());
+    }
+
+    @Test
+    void shouldOverwriteEveryFieldWhenDeserializingIntoReusedRecord() throws IOException {
+        final byte[] name = "old key".getBytes(StandardCharsets.UTF_8);
+        final MetricRecord reuse =
+                new MetricRecord().setSample(1L, 2L, 3.0).attachKey(name, 0, name.length);
+        final MetricRecord plain = new MetricRecord().setSample(4L, 5L, 6.0);
+
+        final MetricRecord read =
+                SERIALIZER.deserialize(reuse, new DataInputDeserializer(serialize(plain)));
+
+        assertThat(read).isSameAs(reuse).isEqualTo(plain);
+        assertThat(read.hasKey()).isFalse();
+    }
+
+    @Test
+    void shouldReadEachKindIntoOneReusedRecordWhenStreamMixesKinds() throws IOException {
+        final List<MetricRecord> records = mixedRecords(new Random(1));
+        final DataOutputSerializer out = new DataOutputSerializer(256);
+        for (MetricRecord r : records) {
+            SERIALIZER.serialize(r, out);
+        }
+        final DataInputDeserializer in = new DataInputDeserializer(out.getCopyOfBuffer());
+        final MetricRecord reuse = new MetricRecord();
+
+        for (int i = 0; i < records.size(); i++) {
+            final MetricRecord read = SERIALIZER.deserialize(reuse, in);
+
+            assertThat(read).as("record %d", i).isSameAs(reuse).isEqualTo(records.get(i));
+            if (read.isRejected()) {
+                assertSameDeadLetter(read.deadLetter(), records.get(i).deadLetter());
+            }
+        }
+        assertThat(in.available()).isZero();
+    }
+
+    @Test
+    void shouldCopySerializedBytesWhenCopyingBetweenViews() throws IOException {
+        final long seed = System.nanoTime();
+        final List<MetricRecord> records = mixedRecords(new Random(seed));
+        final DataOutputSerializer original = new DataOutputSerializer(256);
+        for (MetricRecord r : records) {
+            SERIALIZER.serialize(r, original);
+        }
+        final DataInputDeserializer in = new DataInputDeserializer(original.getCopyOfBuffer());
+        // write(DataInputView, int) does not grow the buffer: size it up front.
+        final DataOutputSerializer copied = new DataOutputSerializer(original.length());
+
+        for (int i = 0; i < records.size(); i++) {
+            SERIALIZER.copy(in, copied);
+        }
+
+        assertThat(in.available()).as("seed %d", seed).isZero();
+        assertThat(copied.getCopyOfBuffer())
+                .as("seed %d", seed)
+                .isEqualTo(original.getCopyOfBuffer());
+    }
+
+    @Test
+    void shouldNotShareKeyBytesWhenRecordIsCopied() {
+        final byte[] name = "abc".getBytes(StandardCharsets.UTF_8);
+        final MetricRecord original = new MetricRecord().setKey(1L, name, 0, name.length);
+
+        final MetricRecord copy = SERIALIZER.copy(original);
+        final MetricRecord reused = SERIALIZER.copy(original, new MetricRecord());
+        original.setKey(2L, "xyz".getBytes(StandardCharsets.UTF_8), 0, 3);
+
+        assertThat(keyString(copy)).isEqualTo("abc");
+        assertThat(copy.keyId()).isEqualTo(1L);
+        assertThat(keyString(reused)).isEqualTo("abc");
+    }
+
+    @Test
+    void shouldNotShareDeadLetterWhenRejectedRecordIsCopied() {
+        final MetricRecord original = new MetricRecord().setRejected(deadLetter());
+
+        final MetricRecord copy = SERIALIZER.copy(original);
+        final MetricRecord reused = SERIALIZER.copy(original, new MetricRecord());
+        original.deadLetter().set(new byte[] {9}, "other", 1, 2L, "other_reason", "m", 0L);
+
+        assertThat(copy.isRejected()).isTrue();
+        assertSameDeadLetter(copy.deadLetter(), deadLetter());
+        assertSameDeadLetter(reused.deadLetter(), deadLetter());
+    }
+
+    @Test
+    void shouldRejectStreamWhenKindIsUnknown() {
+        final byte[] bytes = new byte[25];
+        bytes[0] = 0x7F;
+
+        assertThatThrownBy(() -> SERIALIZER.deserialize(new DataInputDeserializer(bytes)))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("kind");
+    }
+
+    @Test
+    void shouldRestoreWorkingSerializerWhenSnapshotIsReadBack() throws IOException {
+        final DataOutputSerializer out = new DataOutputSerializer(64);
+        TypeSerializerSnapshot.writeVersionedSnapshot(out, SERIALIZER.snapshotConfiguration());
+        final TypeSerializerSnapshot<MetricRecord> snapshot =
+                TypeSerializerSnapshot.readVersionedSnapshot(
+                        new DataInputDeserializer(out.getCopyOfBuffer()),
+                        getClass().getClassLoader());
+
+        final TypeSerializer<MetricRecord> restored = snapshot.restoreSerializer();
+        final MetricRecord sample = new MetricRecord().setSample(3L, 4L, 5.0);
+        final DataOutputSerializer bytes = new DataOutputSerializer(32);
+        restored.serialize(sample, bytes);
+
+        assertThat(
+                        SERIALIZER
+                                .snapshotConfiguration()
+                                .resolveSchemaCompatibility(snapshot)
+                                .isCompatibleAsIs())
+                .isTrue();
+        assertThat(restored.deserialize(new DataInputDeserializer(bytes.getCopyOfBuffer())))
+                .isEqualTo(sample);
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private static byte[] serialize(MetricRecord r) throws IOException {
+        final DataOutputSerializer out = new DataOutputSerializer(64);
+        SERIALIZER.serialize(r, out);
+        return out.getCopyOfBuffer();
+    }
+
+    private static String keyString(MetricRecord r) {
+        return new String(r.keyBytes(), 0, r.keyLength(), StandardCharsets.UTF_8);
+    }
+
+    private static DeadLetter deadLetter() {
+        return new DeadLetter(
+                new byte[] {1, 2, 3, (byte) 0xFF}, "metrics", 3, 1_234_567L, "bad_crc", "CRC", 17L);
+    }
+
+    private static void assertSameDeadLetter(DeadLetter actual, DeadLetter expected) {
+        assertThat(actual.payload()).isEqualTo(expected.payload());
+        assertThat(actual.topic()).isEqualTo(expected.topic());
+        assertThat(actual.partition()).isEqualTo(expected.partition());
+        assertThat(actual.offset()).isEqualTo(expected.offset());
+        assertThat(actual.reason()).isEqualTo(expected.reason());
+        assertThat(actual.message()).isEqualTo(expected.message());
+        assertThat(actual.position()).isEqualTo(expected.position());
+    }
+
+    /** Samples with and without keys, dictionary entries and rejected records, shuffled. */
+    private static List<MetricRecord> mixedRecords(Random random) {
+        final List<MetricRecord> records = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            final byte[] name = new byte[random.nextInt(150)];
+            random.nextBytes(name);
+            final MetricRecord r = new MetricRecord();
+            switch (random.nextInt(4)) {
+                case 0:
+                    r.setSample(random.nextLong(), random.nextLong(), random.nextGaussian());
+                    break;
+                case 1:
+                    r.setSample(random.nextLong(), random.nextLong(), random.nextDouble())
+                            .attachKey(name, 0, name.length);
+                    break;
+                case 2:
+                    r.setKey(random.nextLong(), name, 0, name.length);
+                    break;
+                default:
+                    r.setRejected(
+                            new DeadLetter(
+                                    name,
+                                    "topic-" + i,
+                                    random.nextInt(16),
+                                    random.nextLong(),
+                                    "reason_" + i,
+                                    "message " + i,
+                                    random.nextInt(100)));
+            }
+            records.add(r);
+        }
+        return records;
+    }
+}
