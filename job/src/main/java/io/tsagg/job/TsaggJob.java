@@ -10,6 +10,7 @@ import io.tsagg.job.kafka.LateSampleSerializer;
 import io.tsagg.job.kafka.ResultJsonSerializer;
 import io.tsagg.operators.window.WindowAggregateOperator;
 import io.tsagg.operators.window.WindowSpec;
+import io.tsagg.serde.record.DeadLetter;
 import io.tsagg.serde.record.MetricRecord;
 import io.tsagg.serde.record.RecordTypeInfo;
 import io.tsagg.serde.record.WindowResult;
@@ -24,6 +25,7 @@ import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.core.memory.ManagedMemoryUseCase;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -51,6 +53,10 @@ public final class TsaggJob {
 
     public static final OutputTag<MetricRecord> LATE_SAMPLES =
             new OutputTag<>("late-samples", RecordTypeInfo.METRIC_RECORD);
+
+    /** Samples the window operator had no memory for. */
+    public static final OutputTag<DeadLetter> REFUSED_SAMPLES =
+            new OutputTag<>("refused-samples", RecordTypeInfo.DEAD_LETTER);
 
     private TsaggJob() {}
 
@@ -108,16 +114,6 @@ public final class TsaggJob {
                 input.process(new DeadLetterRouter(), RecordTypeInfo.METRIC_RECORD)
                         .name("route dead letters")
                         .uid("tsagg-router");
-        samples.getSideOutput(DeadLetterRouter.DEAD_LETTERS)
-                .sinkTo(
-                        KafkaSinks.exactlyOnce(
-                                config.bootstrapServers(),
-                                config.kafkaProperties(),
-                                new DeadLetterSerializationSchema(config.dlqTopic()),
-                                transactionalIdPrefix(config, "dlq")))
-                .name("kafka: " + config.dlqTopic())
-                .uid("tsagg-dlq-sink");
-
         WindowSpec spec =
                 config.slide() == null
                         ? WindowSpec.tumbling(config.window().toMillis())
@@ -128,8 +124,14 @@ public final class TsaggJob {
                                 "window " + spec,
                                 RecordTypeInfo.WINDOW_RESULT,
                                 new WindowAggregateOperator(
-                                        spec, config.allowedLateness().toMillis(), LATE_SAMPLES))
+                                        spec,
+                                        config.allowedLateness().toMillis(),
+                                        LATE_SAMPLES,
+                                        REFUSED_SAMPLES))
                         .uid("tsagg-window");
+        // The window state lives in this operator's share of the slot's managed memory.
+        results.getTransformation()
+                .declareManagedMemoryUseCaseAtOperatorScope(ManagedMemoryUseCase.OPERATOR, 100);
         results.sinkTo(
                         KafkaSinks.exactlyOnce(
                                 config.bootstrapServers(),
@@ -138,6 +140,16 @@ public final class TsaggJob {
                                 transactionalIdPrefix(config, "results")))
                 .name("kafka: " + config.outputTopic())
                 .uid("tsagg-result-sink");
+        samples.getSideOutput(DeadLetterRouter.DEAD_LETTERS)
+                .union(results.getSideOutput(REFUSED_SAMPLES))
+                .sinkTo(
+                        KafkaSinks.exactlyOnce(
+                                config.bootstrapServers(),
+                                config.kafkaProperties(),
+                                new DeadLetterSerializationSchema(config.dlqTopic()),
+                                transactionalIdPrefix(config, "dlq")))
+                .name("kafka: " + config.dlqTopic())
+                .uid("tsagg-dlq-sink");
         results.getSideOutput(LATE_SAMPLES)
                 .sinkTo(
                         KafkaSinks.exactlyOnce(

@@ -23,15 +23,8 @@ public final class HeapWindowStore implements WindowStore {
     private final Summary scratch = new Summary();
     private Pane lastPane;
 
-    // ---------------------------------------------------------------- snapshot index
-    private int[] snapshotKeyGroupStart = new int[0];
-    private long[] snapshotEntries = new long[0];
-    private int snapshotFirstKeyGroup;
-
-    // ---------------------------------------------------------------- merge scratch
-    private final Long2IntOpenMap mergeIndex = new Long2IntOpenMap(1024, -1);
-    private Summary[] merged = new Summary[0];
-    private long[] mergedKeys = new long[0];
+    private final KeyGroupIndex snapshotIndex = new KeyGroupIndex();
+    private final PaneMerger merger = new PaneMerger();
 
     @Override
     public boolean add(long keyId, long paneStart, long timestamp, double value) {
@@ -98,33 +91,14 @@ public final class HeapWindowStore implements WindowStore {
             return;
         }
         // Several panes (sliding window): merge per key in pane order, so first/last stay right.
-        mergeIndex.clear();
-        int n = 0;
+        merger.clear();
         for (int i = first; i <= last; i++) {
             Pane p = panes.get(i);
             for (int slot = 0; slot < p.size; slot++) {
-                long key = p.keys[slot];
-                int m = mergeIndex.get(key);
-                if (m < 0) {
-                    if (n == merged.length) {
-                        int cap = Math.max(16, n * 2);
-                        merged = Arrays.copyOf(merged, cap);
-                        mergedKeys = Arrays.copyOf(mergedKeys, cap);
-                    }
-                    if (merged[n] == null) {
-                        merged[n] = new Summary();
-                    }
-                    m = n++;
-                    mergeIndex.put(key, m);
-                    mergedKeys[m] = key;
-                    merged[m].clear();
-                }
-                merged[m].merge(p.load(slot, scratch));
+                merger.add(p.keys[slot], p.load(slot, scratch));
             }
         }
-        for (int m = 0; m < n; m++) {
-            visitor.visit(mergedKeys[m], merged[m]);
-        }
+        merger.visitAll(visitor);
     }
 
     @Override
@@ -184,61 +158,32 @@ public final class HeapWindowStore implements WindowStore {
     @Override
     public void prepareSnapshot(KeyGroupOf keyGroupOf) {
         int total = (int) liveEntries();
-        int minKg = Integer.MAX_VALUE;
-        int maxKg = -1;
-        int[] kgs = new int[total];
-        int e = 0;
-        for (Pane p : panes) {
-            for (int slot = 0; slot < p.size; slot++) {
-                int kg = keyGroupOf.keyGroup(p.keys[slot]);
-                kgs[e++] = kg;
-                minKg = Math.min(minKg, kg);
-                maxKg = Math.max(maxKg, kg);
-            }
-        }
-        if (total == 0) {
-            snapshotKeyGroupStart = new int[0];
-            snapshotEntries = new long[0];
-            return;
-        }
-        // Counting sort of (pane, slot) by key group.
-        snapshotFirstKeyGroup = minKg;
-        int[] start = new int[maxKg - minKg + 2];
-        for (int kg : kgs) {
-            start[kg - minKg + 1]++;
-        }
-        for (int i = 1; i < start.length; i++) {
-            start[i] += start[i - 1];
-        }
-        int[] fill = Arrays.copyOf(start, start.length);
-        long[] entries = new long[total];
-        e = 0;
+        long[] items = new long[total];
+        int[] keyGroups = new int[total];
+        int n = 0;
         for (int pi = 0; pi < panes.size(); pi++) {
             Pane p = panes.get(pi);
             for (int slot = 0; slot < p.size; slot++) {
-                entries[fill[kgs[e++] - minKg]++] = ((long) pi << 32) | slot;
+                items[n] = ((long) pi << 32) | slot;
+                keyGroups[n++] = keyGroupOf.keyGroup(p.keys[slot]);
             }
         }
-        snapshotKeyGroupStart = start;
-        snapshotEntries = entries;
+        snapshotIndex.build(items, keyGroups, n);
     }
 
     @Override
     public void writeKeyGroup(int keyGroup, DataOutputView out) throws IOException {
-        int i = keyGroup - snapshotFirstKeyGroup;
-        if (i < 0 || i + 1 >= snapshotKeyGroupStart.length) {
-            out.writeInt(0);
-            return;
-        }
-        int from = snapshotKeyGroupStart[i];
-        int to = snapshotKeyGroupStart[i + 1];
+        int from = snapshotIndex.from(keyGroup);
+        int to = snapshotIndex.to(keyGroup);
         out.writeInt(to - from);
         for (int e = from; e < to; e++) {
-            Pane p = panes.get((int) (snapshotEntries[e] >>> 32));
-            int slot = (int) snapshotEntries[e];
+            long item = snapshotIndex.entry(e);
+            Pane p = panes.get((int) (item >>> 32));
+            int slot = (int) item;
             out.writeLong(p.start);
             out.writeLong(p.keys[slot]);
             p.load(slot, scratch).write(out);
+            out.writeInt(0); // no raw values: every sample is folded in on arrival
         }
     }
 
@@ -249,6 +194,10 @@ public final class HeapWindowStore implements WindowStore {
             long paneStart = in.readLong();
             long key = in.readLong();
             scratch.read(in);
+            int raw = in.readInt();
+            for (int r = 0; r < raw; r++) {
+                scratch.addValue(in.readDouble());
+            }
             Pane p = paneFor(paneStart);
             p.store(p.slotFor(key), scratch);
         }

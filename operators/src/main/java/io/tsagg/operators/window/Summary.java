@@ -59,6 +59,19 @@ public final class Summary {
 
     /** Adds one sample. Hot path. */
     public void add(long timestamp, double value) {
+        addValue(value);
+        if (timestamp < firstTs) {
+            firstTs = timestamp;
+            first = value;
+        }
+        if (timestamp >= lastTs) {
+            lastTs = timestamp;
+            last = value;
+        }
+    }
+
+    /** Adds a value to count, sum, min, max, mean and M2, leaving first and last alone. */
+    public void addValue(double value) {
         long n = ++count;
         double t = sum + value;
         compensation += Math.abs(sum) >= Math.abs(value) ? (sum - t) + value : (value - t) + sum;
@@ -72,14 +85,6 @@ public final class Summary {
         m2 += delta * (y - mean);
         min = Math.min(min, value);
         max = Math.max(max, value);
-        if (timestamp < firstTs) {
-            firstTs = timestamp;
-            first = value;
-        }
-        if (timestamp >= lastTs) {
-            lastTs = timestamp;
-            last = value;
-        }
     }
 
     /** Merges another summary into this one (Chan's parallel algorithm for M2). */

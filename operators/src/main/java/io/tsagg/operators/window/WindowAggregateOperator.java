@@ -1,7 +1,10 @@
 package io.tsagg.operators.window;
 
+import io.tsagg.operators.memory.PagePool;
+import io.tsagg.operators.memory.SlabAllocator;
 import io.tsagg.serde.collections.Long2IntOpenMap;
 import io.tsagg.serde.key.KeyDictionary;
+import io.tsagg.serde.record.DeadLetter;
 import io.tsagg.serde.record.MetricRecord;
 import io.tsagg.serde.record.WindowResult;
 import java.io.IOException;
@@ -12,8 +15,11 @@ import java.util.function.IntToLongFunction;
 import org.apache.flink.api.common.TaskInfo;
 import org.apache.flink.core.memory.DataInputViewStreamWrapper;
 import org.apache.flink.core.memory.DataOutputViewStreamWrapper;
+import org.apache.flink.core.memory.ManagedMemoryUseCase;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.runtime.execution.Environment;
+import org.apache.flink.runtime.memory.MemoryManager;
 import org.apache.flink.runtime.state.KeyGroupRange;
 import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.runtime.state.KeyGroupStatePartitionStreamProvider;
@@ -40,6 +46,11 @@ import org.apache.flink.util.OutputTag;
  *       window), even if that watermark passes the lateness.
  *   <li>State is written to Flink's raw keyed state, one section per key group, and read back
  *       keeping only this subtask's key groups, so restore and rescaling work.
+ *   <li>State lives off-heap in a {@link ManagedWindowStore} on the operator's share of Flink
+ *       managed memory (the transformation must declare {@link ManagedMemoryUseCase#OPERATOR});
+ *       without managed memory it falls back to a {@link HeapWindowStore} and says so in the log. A
+ *       sample the store refuses for lack of memory goes to the dead-letter output with reason
+ *       {@code state_memory_exhausted}.
  * </ul>
  *
  * <p>Runs on the task thread only; Flink's keyed state backend is not used, so the operator skips
@@ -51,16 +62,21 @@ public final class WindowAggregateOperator extends AbstractStreamOperator<Window
 
     /**
      * Version of the per key group checkpoint section. 2: updated windows pending re-emission, and
-     * {@link Summary} with its shift.
+     * {@link Summary} with its shift. 3: raw values not reduced yet follow each summary.
      */
-    private static final int STATE_VERSION = 2;
+    private static final int STATE_VERSION = 3;
 
     private final WindowSpec spec;
     private final long allowedLateness;
     private final OutputTag<MetricRecord> lateTag;
+    private final OutputTag<DeadLetter> refusedTag;
+
+    /** Below this much managed memory the operator keeps its state on the heap. */
+    static final long MIN_MANAGED_BYTES = 1L << 20;
 
     // ---------------------------------------------------------------- runtime state
     private transient WindowStore store;
+    private transient PagePool pool;
     private transient KeyDictionary dictionary;
     private transient WindowResult result;
     private transient StreamRecord<WindowResult> resultRecord;
@@ -96,9 +112,22 @@ public final class WindowAggregateOperator extends AbstractStreamOperator<Window
     private transient Counter lateSamples;
     private transient Counter windowResults;
     private transient Counter unnamedKeys;
+    private transient Counter refusedSamples;
 
     public WindowAggregateOperator(
             WindowSpec spec, long allowedLatenessMs, OutputTag<MetricRecord> lateTag) {
+        this(spec, allowedLatenessMs, lateTag, null);
+    }
+
+    /**
+     * @param lateTag side output for late samples (key attached), or null to only count them
+     * @param refusedTag side output for samples refused for lack of memory, or null to count them
+     */
+    public WindowAggregateOperator(
+            WindowSpec spec,
+            long allowedLatenessMs,
+            OutputTag<MetricRecord> lateTag,
+            OutputTag<DeadLetter> refusedTag) {
         if (allowedLatenessMs < 0) {
             throw new IllegalArgumentException(
                     "allowed lateness must be >= 0 ms, got " + allowedLatenessMs);
@@ -106,12 +135,13 @@ public final class WindowAggregateOperator extends AbstractStreamOperator<Window
         this.spec = spec;
         this.allowedLateness = allowedLatenessMs;
         this.lateTag = lateTag;
+        this.refusedTag = refusedTag;
     }
 
     @Override
     public void initializeState(StateInitializationContext context) throws Exception {
         super.initializeState(context);
-        store = new HeapWindowStore();
+        store = createStore();
         dictionary = new KeyDictionary();
         watermark = Long.MIN_VALUE;
         lastFiredEnd = Long.MIN_VALUE;
@@ -133,6 +163,38 @@ public final class WindowAggregateOperator extends AbstractStreamOperator<Window
         }
     }
 
+    /** The managed store on this operator's share of managed memory, else the heap store. */
+    private WindowStore createStore() {
+        Environment env = getContainingTask().getEnvironment();
+        MemoryManager memoryManager = env.getMemoryManager();
+        double fraction =
+                getOperatorConfig()
+                        .getManagedMemoryFractionOperatorUseCaseOfSlot(
+                                ManagedMemoryUseCase.OPERATOR,
+                                env.getJobConfiguration(),
+                                env.getTaskManagerInfo().getConfiguration(),
+                                env.getUserCodeClassLoader().asClassLoader());
+        long budget = fraction > 0 ? memoryManager.computeMemorySize(fraction) : 0;
+        if (budget < MIN_MANAGED_BYTES) {
+            LOG.warn(
+                    "Window operator {} has {} bytes of managed memory (fraction {}); keeping"
+                            + " window state on the heap instead. Give the TaskManager managed"
+                            + " memory (taskmanager.memory.managed.size) to use the off-heap store.",
+                    getOperatorName(),
+                    budget,
+                    fraction);
+            return new HeapWindowStore();
+        }
+        pool = PagePool.managed(memoryManager, this, budget);
+        LOG.info(
+                "Window operator {} keeps its state off-heap: {} MiB of managed memory in pages of"
+                        + " {} bytes",
+                getOperatorName(),
+                budget >> 20,
+                pool.pageSize());
+        return new ManagedWindowStore(new SlabAllocator(pool), spec, new ChunkReducer());
+    }
+
     @Override
     public void open() throws Exception {
         super.open();
@@ -143,6 +205,17 @@ public final class WindowAggregateOperator extends AbstractStreamOperator<Window
         lateSamples = metrics.counter("lateSamples");
         windowResults = metrics.counter("windowResults");
         unnamedKeys = metrics.counter("unnamedKeys");
+        refusedSamples = metrics.counter("refusedSamples");
+        if (pool != null) {
+            metrics.gauge("poolPagesInUse", () -> pool.pagesInUse());
+            metrics.gauge("poolPagesHighWater", () -> pool.highWaterPages());
+            metrics.gauge("poolPagesBudget", () -> pool.maxPages());
+            metrics.gauge("poolPageBytes", () -> pool.pageSize());
+            metrics.gauge("chunkFlushes", () -> ((ManagedWindowStore) store).chunkFlushes());
+        }
+        metrics.gauge(
+                "stateBytesPerEntry",
+                () -> store.liveEntries() == 0 ? 0L : store.bytesUsed() / store.liveEntries());
         metrics.gauge("liveEntries", () -> store.liveEntries());
         metrics.gauge("livePanes", () -> store.livePanes());
         metrics.gauge("liveKeys", () -> dictionary.size());
@@ -174,7 +247,10 @@ public final class WindowAggregateOperator extends AbstractStreamOperator<Window
             emitLate(r);
             return;
         }
-        store.add(r.keyId(), pane, ts, r.value());
+        if (!store.add(r.keyId(), pane, ts, r.value())) {
+            refuse(r);
+            return;
+        }
         if (spec.firstWindowEnd(pane) <= lastFiredEnd) {
             windowsUpdated(r.keyId(), pane);
         }
@@ -213,6 +289,34 @@ public final class WindowAggregateOperator extends AbstractStreamOperator<Window
         updatedFromEnd[n] = fromEnd;
         updatedToEnd[n] = toEnd;
         updatedCount = n + 1;
+    }
+
+    /** The store has no memory for a new (key, pane): hand the sample to the dead letters. */
+    private void refuse(MetricRecord r) {
+        refusedSamples.inc();
+        if (refusedTag == null) {
+            return;
+        }
+        int entry = dictionary.find(r.keyId());
+        String key =
+                entry >= 0 ? dictionary.keyString(entry) : "unknown:" + Long.toHexString(r.keyId());
+        byte[] line =
+                (key + "=" + r.value() + " " + r.timestamp() * 1_000_000L)
+                        .getBytes(StandardCharsets.UTF_8);
+        output.collect(
+                refusedTag,
+                new StreamRecord<>(
+                        new DeadLetter(
+                                line,
+                                "",
+                                -1,
+                                -1,
+                                "state_memory_exhausted",
+                                "no managed memory left for a new (key, pane) in window operator "
+                                        + getOperatorName()
+                                        + "; the sample is given as a line-protocol line",
+                                -1),
+                        r.timestamp()));
     }
 
     private void emitLate(MetricRecord r) {
@@ -475,6 +579,10 @@ public final class WindowAggregateOperator extends AbstractStreamOperator<Window
                 store.close();
             }
         } finally {
+            // Every page goes back to Flink, also when the task fails.
+            if (pool != null) {
+                pool.close();
+            }
             super.close();
         }
     }

@@ -59,7 +59,12 @@ public interface WindowStore extends AutoCloseable {
      */
     void prepareSnapshot(KeyGroupOf keyGroupOf);
 
-    /** Writes the entries of one key group (after {@link #prepareSnapshot}). */
+    /**
+     * Writes the entries of one key group (after {@link #prepareSnapshot}). Each entry is the pane
+     * start, the key id, a {@link Summary} of the samples already reduced, and the raw values not
+     * reduced yet ({@code int n}, {@code n} doubles), so a restored store reduces in the same order
+     * as one that never stopped and gives bit-identical results.
+     */
     void writeKeyGroup(int keyGroup, DataOutputView out) throws IOException;
 
     /** Adds the entries written by {@link #writeKeyGroup} to this store. */

@@ -24,6 +24,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.functions.KeySelector;
+import org.apache.flink.core.memory.ManagedMemoryUseCase;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Gauge;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
@@ -38,6 +39,7 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.util.OutputTag;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -831,6 +833,19 @@ class WindowAggregateOperatorTest {
         }
     }
 
+    /** Managed memory of the harnesses of the running test: 0 runs the heap store. */
+    private static long managedMemoryBytes;
+
+    /** Managed memory given to the operator; subclasses run every test on the managed store. */
+    protected long managedMemory() {
+        return 0;
+    }
+
+    @BeforeEach
+    void chooseStore() {
+        managedMemoryBytes = managedMemory();
+    }
+
     /** A {@link KeyedOneInputStreamOperatorTestHarness} around the operator, with its metrics. */
     private static final class Harness implements AutoCloseable {
         private final KeyedOneInputStreamOperatorTestHarness<Long, MetricRecord, WindowResult>
@@ -863,6 +878,7 @@ class WindowAggregateOperatorTest {
                             .setParallelism(parallelism)
                             .setSubtaskIndex(subtask)
                             .setMetricGroup(taskMetrics)
+                            .setManagedMemorySize(Math.max(managedMemoryBytes, 1L << 20))
                             .build();
             this.metrics = operatorMetrics;
             this.harness =
@@ -872,6 +888,9 @@ class WindowAggregateOperatorTest {
                             Types.LONG,
                             environment);
             harness.setup(WindowResultSerializer.INSTANCE);
+            harness.getStreamConfig()
+                    .setManagedMemoryFractionOperatorOfUseCase(
+                            ManagedMemoryUseCase.OPERATOR, managedMemoryBytes > 0 ? 1.0 : 0.0);
             if (restore != null) {
                 harness.initializeState(restore);
             }

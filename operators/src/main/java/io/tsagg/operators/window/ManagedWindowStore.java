@@ -1,0 +1,842 @@
+package io.tsagg.operators.window;
+
+import io.tsagg.operators.memory.SlabAllocator;
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.core.memory.DataInputView;
+import org.apache.flink.core.memory.DataOutputView;
+import org.apache.flink.core.memory.MemorySegment;
+
+/**
+ * A {@link WindowStore} whose state lives off-heap in slab blocks of pool pages (Flink managed
+ * memory), as structure-of-arrays columns.
+ *
+ * <h2>Layout</h2>
+ *
+ * Per pane, slots are numbered densely; slot {@code s} lives in block {@code s >> 9} of each column
+ * at index {@code s & 511}. Every column is 8 bytes wide, so one column block is one 4 KiB slab
+ * block:
+ *
+ * <pre>
+ *   KEY     group-key id                     MIN, MAX    of the reduced samples
+ *   STATE   count (low 32) | chunk (high 32) M2          sum of squared deviations
+ *   SUM     compensated sum: SUM + COMP      FIRST, LAST values at the first/last timestamp
+ *   COMP                                     TIMES       first (high 32) | last (low 32) time,
+ *                                                        unsigned ms from the pane start
+ * </pre>
+ *
+ * 10 columns = 80 bytes per (key, pane); the probe table (int slot + 1, load between 1/4 and 1/2)
+ * adds 8 to 16, so a live entry costs at most 96 bytes of pool memory plus its chunk.
+ *
+ * <h2>Raw values</h2>
+ *
+ * A sample is appended to its slot's chunk of raw values (a slab block from 64 bytes up to 4 KiB:
+ * an 8-byte fill count, then 7 to 511 values) and only first/last are tracked per sample; count,
+ * sum, min, max and M2 are computed for a whole chunk by {@link ChunkReducer} when the chunk is
+ * full at its largest class, when the pane fires, and before a snapshot, then merged into the slot
+ * (Chan et al.).
+ *
+ * <h2>Memory pressure</h2>
+ *
+ * When a new (key, pane) finds no memory, every chunk is reduced and freed and no new chunks are
+ * made until panes are dropped (samples then update the summary directly); if there is still no
+ * room, {@link #add} refuses the sample. A full chunk that cannot grow is reduced in place.
+ *
+ * <p>Single-threaded. {@link #close()} frees every block (the pool goes back to Flink separately).
+ */
+public final class ManagedWindowStore implements WindowStore {
+    // ---------------------------------------------------------------- layout
+    static final int BLOCK_SHIFT = 9;
+    static final int BLOCK_SLOTS = 1 << BLOCK_SHIFT;
+    static final int BLOCK_MASK = BLOCK_SLOTS - 1;
+    static final int BLOCK_BYTES = BLOCK_SLOTS * 8;
+
+    static final int KEY = 0;
+    static final int STATE = 1;
+    static final int SUM = 2;
+    static final int COMP = 3;
+    static final int MIN = 4;
+    static final int MAX = 5;
+    static final int M2 = 6;
+    static final int FIRST = 7;
+    static final int LAST = 8;
+    static final int TIMES = 9;
+    static final int COLUMNS = 10;
+
+    /** Probe table: 1024 int entries per 4 KiB block. */
+    private static final int TABLE_SHIFT = 10;
+
+    private static final int TABLE_MIN_CAPACITY = 1 << TABLE_SHIFT;
+
+    /** Chunks are slab classes 0 (64 bytes, 7 values) to 6 (4 KiB, 511 values). */
+    private static final int MAX_CHUNK_CLASS = 6;
+
+    /** A chunk's first 8 bytes hold its fill count; values follow. */
+    private static final int CHUNK_HEADER = 8;
+
+    /** 32-bit chunk reference: class (3 bits) | page | offset in 64-byte units; all ones: none. */
+    private static final int NO_CHUNK = -1;
+
+    private static final int CLASS_SHIFT = 29;
+    private final int unitBits;
+    private static final long MAX_PANE_MS = 0xFFFF_FFFFL;
+
+    private final SlabAllocator slab;
+    private final int blockClass = SlabAllocator.sizeClass(BLOCK_BYTES);
+    private final ChunkReducer reducer;
+    private final List<Pane> panes = new ArrayList<>();
+    private final ArrayDeque<Pane> freePanes = new ArrayDeque<>();
+    private final Summary scratch = new Summary();
+    private final PaneMerger merger = new PaneMerger();
+    private final KeyGroupIndex snapshotIndex = new KeyGroupIndex();
+    private Pane lastPane;
+
+    /** No new chunks until panes are dropped: memory ran out once. */
+    private boolean pressure;
+
+    private long chunkFlushes;
+    private long refused;
+
+    public ManagedWindowStore(SlabAllocator slab, WindowSpec spec, ChunkReducer reducer) {
+        if (spec.paneSize() > MAX_PANE_MS) {
+            throw new IllegalArgumentException(
+                    "window pane of "
+                            + spec.paneSize()
+                            + " ms is longer than the 49.7 days the managed store supports"
+                            + " (gcd of window size and slide)");
+        }
+        if (slab.pool().pageSize() < BLOCK_BYTES) {
+            throw new IllegalArgumentException("pages must be at least " + BLOCK_BYTES + " bytes");
+        }
+        this.slab = slab;
+        this.reducer = reducer;
+        this.unitBits = slab.pageShift() - 6;
+        if (slab.pool().maxPages() > 1 << (CLASS_SHIFT - unitBits)) {
+            throw new IllegalArgumentException(
+                    "the managed store addresses at most "
+                            + (1 << (CLASS_SHIFT - unitBits))
+                            + " pages; the pool has "
+                            + slab.pool().maxPages());
+        }
+    }
+
+    // ---------------------------------------------------------------- hot path
+
+    @Override
+    public boolean add(long keyId, long paneStart, long timestamp, double value) {
+        Pane p = lastPane;
+        if (p == null || p.start != paneStart) {
+            p = paneFor(paneStart);
+            lastPane = p;
+        }
+        int slot = p.find(keyId);
+        if (slot < 0) {
+            slot = newSlot(p, keyId);
+            if (slot < 0) {
+                refused++;
+                return false;
+            }
+        }
+        int b = slot >>> BLOCK_SHIFT;
+        int at = (slot & BLOCK_MASK) << 3;
+        long state = p.get(STATE, b, at);
+        int count = (int) state;
+        if (count == Integer.MAX_VALUE) {
+            refused++;
+            return false;
+        }
+        int delta = (int) (timestamp - paneStart);
+        if (count == 0) {
+            p.put(TIMES, b, at, ((long) delta << 32) | (delta & 0xFFFF_FFFFL));
+            p.putDouble(FIRST, b, at, value);
+            p.putDouble(LAST, b, at, value);
+        } else {
+            long times = p.get(TIMES, b, at);
+            if (Integer.compareUnsigned(delta, (int) (times >>> 32)) < 0) {
+                times = ((long) delta << 32) | (times & 0xFFFF_FFFFL);
+                p.putDouble(FIRST, b, at, value);
+            }
+            if (Integer.compareUnsigned(delta, (int) times) >= 0) {
+                times = (times & 0xFFFF_FFFF_0000_0000L) | (delta & 0xFFFF_FFFFL);
+                p.putDouble(LAST, b, at, value);
+            }
+            p.put(TIMES, b, at, times);
+        }
+        int chunk = (int) (state >>> 32);
+        if (chunk == NO_CHUNK) {
+            chunk = pressure ? NO_CHUNK : newChunk(0);
+            if (chunk == NO_CHUNK) {
+                mergeOne(p, b, at, count, value);
+                p.put(STATE, b, at, state(NO_CHUNK, count + 1));
+                return true;
+            }
+        }
+        MemorySegment seg = chunkSegment(chunk);
+        int base = chunkOffset(chunk);
+        int fill = seg.getInt(base);
+        if (fill == capacity(chunk)) {
+            int grown = chunkClass(chunk) < MAX_CHUNK_CLASS && !pressure ? grow(chunk) : NO_CHUNK;
+            if (grown == NO_CHUNK) {
+                reduceChunk(p, b, at, count - fill, seg, base, fill);
+                fill = 0;
+            } else {
+                chunk = grown;
+                seg = chunkSegment(chunk);
+                base = chunkOffset(chunk);
+            }
+        }
+        seg.putDouble(base + CHUNK_HEADER + (fill << 3), value);
+        seg.putInt(base, fill + 1);
+        p.put(STATE, b, at, state(chunk, count + 1));
+        return true;
+    }
+
+    private static long state(int chunk, int count) {
+        return ((long) chunk << 32) | (count & 0xFFFF_FFFFL);
+    }
+
+    // ---------------------------------------------------------------- chunks
+
+    private static int chunkClass(int chunk) {
+        return chunk >>> CLASS_SHIFT;
+    }
+
+    private static int capacity(int chunk) {
+        return (SlabAllocator.blockSize(chunkClass(chunk)) - CHUNK_HEADER) >> 3;
+    }
+
+    private long slabHandle(int chunk) {
+        int page = (chunk & ((1 << CLASS_SHIFT) - 1)) >>> unitBits;
+        int offset = (chunk & ((1 << unitBits) - 1)) << 6;
+        return ((long) page << 32) | offset;
+    }
+
+    private MemorySegment chunkSegment(int chunk) {
+        return slab.segment(slabHandle(chunk));
+    }
+
+    private int chunkOffset(int chunk) {
+        return (chunk & ((1 << unitBits) - 1)) << 6;
+    }
+
+    /** A new empty chunk of the class, or NO_CHUNK. */
+    private int newChunk(int sizeClass) {
+        long h = slab.allocate(sizeClass);
+        if (h == SlabAllocator.NONE) {
+            return NO_CHUNK;
+        }
+        int page = (int) (h >>> 32);
+        int chunk =
+                (sizeClass << CLASS_SHIFT) | (page << unitBits) | (SlabAllocator.offset(h) >>> 6);
+        slab.segment(h).putInt(SlabAllocator.offset(h), 0);
+        return chunk;
+    }
+
+    private void freeChunk(int chunk) {
+        slab.free(slabHandle(chunk), chunkClass(chunk));
+    }
+
+    /** A chunk of the next class holding a copy of a full chunk, or NO_CHUNK. */
+    private int grow(int chunk) {
+        int bigger = newChunk(chunkClass(chunk) + 1);
+        if (bigger == NO_CHUNK) {
+            return NO_CHUNK;
+        }
+        chunkSegment(chunk)
+                .copyTo(
+                        chunkOffset(chunk),
+                        chunkSegment(bigger),
+                        chunkOffset(bigger),
+                        SlabAllocator.blockSize(chunkClass(chunk)));
+        freeChunk(chunk);
+        return bigger;
+    }
+
+    /**
+     * Folds the chunk's {@code fill} raw values into the slot whose summary holds {@code reduced}
+     * samples, and empties the chunk.
+     */
+    private void reduceChunk(
+            Pane p, int b, int at, int reduced, MemorySegment seg, int base, int fill) {
+        if (fill == 0) {
+            return;
+        }
+        reducer.reduce(seg, base + CHUNK_HEADER, fill);
+        merge(
+                p,
+                b,
+                at,
+                reduced,
+                fill,
+                reducer.sum(),
+                reducer.min(),
+                reducer.max(),
+                reducer.mean(),
+                reducer.m2());
+        seg.putInt(base, 0);
+    }
+
+    /** Folds one value straight into the summary (no chunk under memory pressure). */
+    private void mergeOne(Pane p, int b, int at, int reduced, double value) {
+        merge(p, b, at, reduced, 1, value, value, value, value, 0.0);
+    }
+
+    /** Chan et al.'s merge of (n, sum, min, max, mean, m2) into a slot with {@code na} samples. */
+    private static void merge(
+            Pane p,
+            int b,
+            int at,
+            int na,
+            int nb,
+            double sumB,
+            double minB,
+            double maxB,
+            double meanB,
+            double m2B) {
+        double sum = p.getDouble(SUM, b, at);
+        double comp = p.getDouble(COMP, b, at);
+        if (na == 0) {
+            p.putDouble(SUM, b, at, sumB);
+            p.putDouble(COMP, b, at, 0.0);
+            p.putDouble(MIN, b, at, minB);
+            p.putDouble(MAX, b, at, maxB);
+            p.putDouble(M2, b, at, m2B);
+            return;
+        }
+        double meanA = (sum + comp) / na;
+        double n = (double) na + nb;
+        double delta = meanB - meanA;
+        p.putDouble(
+                M2, b, at, p.getDouble(M2, b, at) + m2B + delta * delta * ((double) na * nb / n));
+        double t = sum + sumB;
+        comp += Math.abs(sum) >= Math.abs(sumB) ? (sum - t) + sumB : (sumB - t) + sum;
+        p.putDouble(SUM, b, at, t);
+        p.putDouble(COMP, b, at, comp);
+        p.putDouble(MIN, b, at, Math.min(p.getDouble(MIN, b, at), minB));
+        p.putDouble(MAX, b, at, Math.max(p.getDouble(MAX, b, at), maxB));
+    }
+
+    /** Reduces every chunk of a pane; frees them when {@code free}. */
+    private void reduceAll(Pane p, boolean free) {
+        for (int slot = 0; slot < p.size; slot++) {
+            reduceSlot(p, slot);
+            if (free) {
+                int b = slot >>> BLOCK_SHIFT;
+                int at = (slot & BLOCK_MASK) << 3;
+                long state = p.get(STATE, b, at);
+                int chunk = (int) (state >>> 32);
+                if (chunk != NO_CHUNK) {
+                    freeChunk(chunk);
+                    p.put(STATE, b, at, state(NO_CHUNK, (int) state));
+                }
+            }
+        }
+    }
+
+    /** Memory ran out: fold every chunk into its summary and free it. */
+    private void flushChunks() {
+        for (Pane p : panes) {
+            reduceAll(p, true);
+        }
+        slab.compact();
+        pressure = true;
+        chunkFlushes++;
+    }
+
+    // ---------------------------------------------------------------- slots and panes
+
+    private int newSlot(Pane p, long keyId) {
+        int slot = p.insert(keyId);
+        // Under pressure no chunk has been made since the last flush: another would free nothing.
+        if (slot < 0 && !pressure) {
+            flushChunks();
+            slot = p.insert(keyId);
+        }
+        return slot;
+    }
+
+    private Pane paneFor(long start) {
+        int lo = 0;
+        int hi = panes.size() - 1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            long s = panes.get(mid).start;
+            if (s < start) {
+                lo = mid + 1;
+            } else if (s > start) {
+                hi = mid - 1;
+            } else {
+                return panes.get(mid);
+            }
+        }
+        Pane pane = freePanes.isEmpty() ? new Pane() : freePanes.pop();
+        pane.start = start;
+        panes.add(lo, pane);
+        return pane;
+    }
+
+    @Override
+    public long nextPaneStart(long from) {
+        for (Pane p : panes) {
+            if (p.start >= from && p.size > 0) {
+                return p.start;
+            }
+        }
+        return Long.MAX_VALUE;
+    }
+
+    @Override
+    public void forEachSummary(long from, long to, SummaryVisitor visitor) throws Exception {
+        int first = -1;
+        int last = -1;
+        for (int i = 0; i < panes.size(); i++) {
+            long s = panes.get(i).start;
+            if (s >= from && s < to) {
+                if (first < 0) {
+                    first = i;
+                }
+                last = i;
+            }
+        }
+        if (first < 0) {
+            return;
+        }
+        for (int i = first; i <= last; i++) {
+            reduceAll(panes.get(i), false);
+        }
+        if (first == last) {
+            Pane p = panes.get(first);
+            for (int slot = 0; slot < p.size; slot++) {
+                visitor.visit(p.key(slot), p.load(slot, scratch));
+            }
+            return;
+        }
+        merger.clear();
+        for (int i = first; i <= last; i++) {
+            Pane p = panes.get(i);
+            for (int slot = 0; slot < p.size; slot++) {
+                merger.add(p.key(slot), p.load(slot, scratch));
+            }
+        }
+        merger.visitAll(visitor);
+    }
+
+    @Override
+    public boolean summaryOf(long keyId, long from, long to, Summary into) {
+        into.clear();
+        for (Pane p : panes) {
+            if (p.start >= from && p.start < to) {
+                int slot = p.find(keyId);
+                if (slot >= 0) {
+                    reduceSlot(p, slot);
+                    into.merge(p.load(slot, scratch));
+                }
+            }
+        }
+        return into.count() > 0;
+    }
+
+    /** Folds the raw values of one slot's chunk into its summary. */
+    private void reduceSlot(Pane p, int slot) {
+        int b = slot >>> BLOCK_SHIFT;
+        int at = (slot & BLOCK_MASK) << 3;
+        long state = p.get(STATE, b, at);
+        int chunk = (int) (state >>> 32);
+        if (chunk != NO_CHUNK) {
+            MemorySegment seg = chunkSegment(chunk);
+            int base = chunkOffset(chunk);
+            int fill = seg.getInt(base);
+            reduceChunk(p, b, at, (int) state - fill, seg, base, fill);
+        }
+    }
+
+    @Override
+    public void dropPanesBefore(long paneStart) {
+        boolean dropped = false;
+        while (!panes.isEmpty() && panes.get(0).start < paneStart) {
+            Pane p = panes.remove(0);
+            p.release();
+            freePanes.push(p);
+            if (p == lastPane) {
+                lastPane = null;
+            }
+            dropped = true;
+        }
+        if (dropped) {
+            slab.compact();
+            pressure = false;
+        }
+    }
+
+    @Override
+    public long liveEntries() {
+        long n = 0;
+        for (Pane p : panes) {
+            n += p.size;
+        }
+        return n;
+    }
+
+    @Override
+    public int livePanes() {
+        return panes.size();
+    }
+
+    @Override
+    public long bytesUsed() {
+        return slab.bytesInUse();
+    }
+
+    /** Times memory ran out and every chunk was folded and freed. */
+    public long chunkFlushes() {
+        return chunkFlushes;
+    }
+
+    /** Samples refused for lack of memory. */
+    public long refusedSamples() {
+        return refused;
+    }
+
+    // ---------------------------------------------------------------- checkpoints
+
+    @Override
+    public void prepareSnapshot(KeyGroupOf keyGroupOf) {
+        int total = (int) liveEntries();
+        long[] items = new long[total];
+        int[] keyGroups = new int[total];
+        int n = 0;
+        for (int pi = 0; pi < panes.size(); pi++) {
+            Pane p = panes.get(pi);
+            for (int slot = 0; slot < p.size; slot++) {
+                items[n] = ((long) pi << 32) | slot;
+                keyGroups[n++] = keyGroupOf.keyGroup(p.key(slot));
+            }
+        }
+        snapshotIndex.build(items, keyGroups, n);
+    }
+
+    @Override
+    public void writeKeyGroup(int keyGroup, DataOutputView out) throws IOException {
+        int from = snapshotIndex.from(keyGroup);
+        int to = snapshotIndex.to(keyGroup);
+        out.writeInt(to - from);
+        for (int e = from; e < to; e++) {
+            long item = snapshotIndex.entry(e);
+            Pane p = panes.get((int) (item >>> 32));
+            int slot = (int) item;
+            out.writeLong(p.start);
+            out.writeLong(p.key(slot));
+            // Raw values stay raw, so reduction order (and every bit) survives a restore.
+            int b = slot >>> BLOCK_SHIFT;
+            int at = (slot & BLOCK_MASK) << 3;
+            int chunk = (int) (p.get(STATE, b, at) >>> 32);
+            int fill = chunk == NO_CHUNK ? 0 : chunkSegment(chunk).getInt(chunkOffset(chunk));
+            p.load(slot, scratch, fill).write(out);
+            out.writeInt(fill);
+            if (fill > 0) {
+                MemorySegment seg = chunkSegment(chunk);
+                int values = chunkOffset(chunk) + CHUNK_HEADER;
+                for (int i = 0; i < fill; i++) {
+                    out.writeDouble(seg.getDouble(values + (i << 3)));
+                }
+            }
+        }
+    }
+
+    @Override
+    public void readKeyGroup(DataInputView in) throws IOException {
+        int n = in.readInt();
+        for (int i = 0; i < n; i++) {
+            long paneStart = in.readLong();
+            long key = in.readLong();
+            scratch.read(in);
+            int raw = in.readInt();
+            Pane p = paneFor(paneStart);
+            int slot = p.find(key);
+            if (slot < 0) {
+                slot = newSlot(p, key);
+            }
+            if (slot < 0) {
+                throw new IOException(
+                        "not enough managed memory to restore the window state: "
+                                + liveEntries()
+                                + " entries restored so far; give the job more managed memory"
+                                + " (taskmanager.memory.managed.size or .fraction)");
+            }
+            p.store(slot, scratch);
+            restoreRaw(p, slot, (int) scratch.count, raw, in);
+        }
+        lastPane = null;
+    }
+
+    /** Puts restored raw values back into a chunk (or folds them in if there is no memory). */
+    private void restoreRaw(Pane p, int slot, int reduced, int raw, DataInputView in)
+            throws IOException {
+        int b = slot >>> BLOCK_SHIFT;
+        int at = (slot & BLOCK_MASK) << 3;
+        int sizeClass = SlabAllocator.sizeClass(CHUNK_HEADER + raw * 8);
+        int chunk = raw == 0 || sizeClass > MAX_CHUNK_CLASS ? NO_CHUNK : newChunk(sizeClass);
+        if (chunk == NO_CHUNK) {
+            int count = reduced;
+            for (int i = 0; i < raw; i++) {
+                mergeOne(p, b, at, count++, in.readDouble());
+            }
+            p.put(STATE, b, at, state(NO_CHUNK, count));
+            return;
+        }
+        MemorySegment seg = chunkSegment(chunk);
+        int base = chunkOffset(chunk);
+        for (int i = 0; i < raw; i++) {
+            seg.putDouble(base + CHUNK_HEADER + (i << 3), in.readDouble());
+        }
+        seg.putInt(base, raw);
+        p.put(STATE, b, at, state(chunk, reduced + raw));
+    }
+
+    @Override
+    public void close() {
+        for (Pane p : panes) {
+            p.release();
+        }
+        panes.clear();
+        freePanes.clear();
+        lastPane = null;
+    }
+
+    /**
+     * One pane: column blocks and the probe table, all in slab blocks. The few heap arrays hold
+     * block addresses only.
+     */
+    private final class Pane {
+        long start;
+        int size;
+
+        /** Per column, per block: segment and base offset. */
+        final MemorySegment[][] segments = new MemorySegment[COLUMNS][4];
+
+        final int[][] bases = new int[COLUMNS][4];
+        final long[][] handles = new long[COLUMNS][4];
+        int blocks;
+
+        /** Probe table blocks; capacity 0 until the first key. */
+        MemorySegment[] tableSegments = new MemorySegment[1];
+
+        int[] tableBases = new int[1];
+        long[] tableHandles = new long[1];
+        int tableCapacity;
+
+        long get(int column, int block, int at) {
+            return segments[column][block].getLong(bases[column][block] + at);
+        }
+
+        void put(int column, int block, int at, long v) {
+            segments[column][block].putLong(bases[column][block] + at, v);
+        }
+
+        double getDouble(int column, int block, int at) {
+            return segments[column][block].getDouble(bases[column][block] + at);
+        }
+
+        void putDouble(int column, int block, int at, double v) {
+            segments[column][block].putDouble(bases[column][block] + at, v);
+        }
+
+        long key(int slot) {
+            return get(KEY, slot >>> BLOCK_SHIFT, (slot & BLOCK_MASK) << 3);
+        }
+
+        /** Slot of the key, or -1. Hot path. */
+        int find(long keyId) {
+            if (tableCapacity == 0) {
+                return -1;
+            }
+            int mask = tableCapacity - 1;
+            int i = mix(keyId) & mask;
+            while (true) {
+                int v = tableGet(i);
+                if (v == 0) {
+                    return -1;
+                }
+                if (key(v - 1) == keyId) {
+                    return v - 1;
+                }
+                i = (i + 1) & mask;
+            }
+        }
+
+        /** Adds a slot for a key known to be absent; -1 when memory ran out. */
+        int insert(long keyId) {
+            if ((size + 1) * 2 > tableCapacity && !growTable()) {
+                return -1;
+            }
+            int slot = size;
+            int b = slot >>> BLOCK_SHIFT;
+            if (b == blocks && !addBlock()) {
+                return -1;
+            }
+            int at = (slot & BLOCK_MASK) << 3;
+            put(KEY, b, at, keyId);
+            put(STATE, b, at, state(NO_CHUNK, 0));
+            putDouble(SUM, b, at, 0.0);
+            putDouble(COMP, b, at, 0.0);
+            putDouble(MIN, b, at, Double.POSITIVE_INFINITY);
+            putDouble(MAX, b, at, Double.NEGATIVE_INFINITY);
+            putDouble(M2, b, at, 0.0);
+            size++;
+            tableInsert(keyId, slot);
+            return slot;
+        }
+
+        private void tableInsert(long keyId, int slot) {
+            int mask = tableCapacity - 1;
+            int i = mix(keyId) & mask;
+            while (tableGet(i) != 0) {
+                i = (i + 1) & mask;
+            }
+            tablePut(i, slot + 1);
+        }
+
+        private int tableGet(int i) {
+            int b = i >>> TABLE_SHIFT;
+            return tableSegments[b].getInt(tableBases[b] + ((i & (TABLE_MIN_CAPACITY - 1)) << 2));
+        }
+
+        private void tablePut(int i, int v) {
+            int b = i >>> TABLE_SHIFT;
+            tableSegments[b].putInt(tableBases[b] + ((i & (TABLE_MIN_CAPACITY - 1)) << 2), v);
+        }
+
+        /** Doubles the probe table (or makes the first one); false when memory ran out. */
+        private boolean growTable() {
+            int capacity = tableCapacity == 0 ? TABLE_MIN_CAPACITY : tableCapacity * 2;
+            int nBlocks = capacity >>> TABLE_SHIFT;
+            MemorySegment[] segs = new MemorySegment[nBlocks];
+            int[] bases = new int[nBlocks];
+            long[] handles = new long[nBlocks];
+            for (int i = 0; i < nBlocks; i++) {
+                long h = slab.allocate(blockClass);
+                if (h == SlabAllocator.NONE) {
+                    for (int j = 0; j < i; j++) {
+                        slab.free(handles[j], blockClass);
+                    }
+                    return false;
+                }
+                handles[i] = h;
+                segs[i] = slab.segment(h);
+                bases[i] = SlabAllocator.offset(h);
+                for (int at = 0; at < BLOCK_BYTES; at += 8) {
+                    segs[i].putLong(bases[i] + at, 0L);
+                }
+            }
+            int oldBlocks = tableCapacity >>> TABLE_SHIFT;
+            long[] oldHandles = tableHandles;
+            tableSegments = segs;
+            tableBases = bases;
+            tableHandles = handles;
+            tableCapacity = capacity;
+            for (int slot = 0; slot < size; slot++) {
+                tableInsert(key(slot), slot);
+            }
+            for (int j = 0; j < oldBlocks; j++) {
+                slab.free(oldHandles[j], blockClass);
+            }
+            return true;
+        }
+
+        private boolean addBlock() {
+            if (blocks == segments[0].length) {
+                for (int c = 0; c < COLUMNS; c++) {
+                    segments[c] = java.util.Arrays.copyOf(segments[c], blocks * 2);
+                    bases[c] = java.util.Arrays.copyOf(bases[c], blocks * 2);
+                    handles[c] = java.util.Arrays.copyOf(handles[c], blocks * 2);
+                }
+            }
+            for (int c = 0; c < COLUMNS; c++) {
+                long h = slab.allocate(blockClass);
+                if (h == SlabAllocator.NONE) {
+                    for (int d = 0; d < c; d++) {
+                        slab.free(handles[d][blocks], blockClass);
+                    }
+                    return false;
+                }
+                handles[c][blocks] = h;
+                segments[c][blocks] = slab.segment(h);
+                bases[c][blocks] = SlabAllocator.offset(h);
+            }
+            blocks++;
+            return true;
+        }
+
+        Summary load(int slot, Summary s) {
+            return load(slot, s, 0);
+        }
+
+        /** The summary without the {@code unreduced} raw values still in the chunk. */
+        Summary load(int slot, Summary s, int unreduced) {
+            int b = slot >>> BLOCK_SHIFT;
+            int at = (slot & BLOCK_MASK) << 3;
+            long times = get(TIMES, b, at);
+            s.count = (int) get(STATE, b, at) - unreduced;
+            s.sum = getDouble(SUM, b, at);
+            s.compensation = getDouble(COMP, b, at);
+            s.min = getDouble(MIN, b, at);
+            s.max = getDouble(MAX, b, at);
+            // No shift column: the mean comes from the compensated sum (M2 is shift-invariant).
+            s.shift = 0.0;
+            s.mean = s.count == 0 ? 0.0 : (s.sum + s.compensation) / s.count;
+            s.m2 = getDouble(M2, b, at);
+            s.firstTs = start + (times >>> 32);
+            s.first = getDouble(FIRST, b, at);
+            s.lastTs = start + (times & 0xFFFF_FFFFL);
+            s.last = getDouble(LAST, b, at);
+            return s;
+        }
+
+        /** Overwrites a slot's summary (restore); raw values are already folded in. */
+        void store(int slot, Summary s) {
+            int b = slot >>> BLOCK_SHIFT;
+            int at = (slot & BLOCK_MASK) << 3;
+            put(STATE, b, at, state(NO_CHUNK, (int) s.count));
+            putDouble(SUM, b, at, s.sum);
+            putDouble(COMP, b, at, s.compensation);
+            putDouble(MIN, b, at, s.min);
+            putDouble(MAX, b, at, s.max);
+            putDouble(M2, b, at, s.m2);
+            putDouble(FIRST, b, at, s.first);
+            putDouble(LAST, b, at, s.last);
+            put(TIMES, b, at, ((s.firstTs - start) << 32) | ((s.lastTs - start) & 0xFFFF_FFFFL));
+        }
+
+        /** Frees every chunk, column block and table block. */
+        void release() {
+            for (int slot = 0; slot < size; slot++) {
+                int chunk =
+                        (int) (get(STATE, slot >>> BLOCK_SHIFT, (slot & BLOCK_MASK) << 3) >>> 32);
+                if (chunk != NO_CHUNK) {
+                    freeChunk(chunk);
+                }
+            }
+            for (int c = 0; c < COLUMNS; c++) {
+                for (int b = 0; b < blocks; b++) {
+                    slab.free(handles[c][b], blockClass);
+                    segments[c][b] = null;
+                }
+            }
+            for (int j = 0; j < tableCapacity >>> TABLE_SHIFT; j++) {
+                slab.free(tableHandles[j], blockClass);
+                tableSegments[j] = null;
+            }
+            blocks = 0;
+            size = 0;
+            tableCapacity = 0;
+        }
+    }
+
+    private static int mix(long key) {
+        long h = (key ^ (key >>> 30)) * 0xbf58476d1ce4e5b9L;
+        h = (h ^ (h >>> 27)) * 0x94d049bb133111ebL;
+        return (int) (h ^ (h >>> 31));
+    }
+}

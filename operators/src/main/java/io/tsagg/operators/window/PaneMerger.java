@@ -1,0 +1,46 @@
+package io.tsagg.operators.window;
+
+import io.tsagg.serde.collections.Long2IntOpenMap;
+import java.util.Arrays;
+
+/**
+ * Merges per-key summaries of several panes into one summary per key (a sliding window), on the
+ * heap. Callers add panes in time order so first/last stay right, then {@link #visitAll}. Reused
+ * across windows; not thread-safe.
+ */
+final class PaneMerger {
+    private final Long2IntOpenMap index = new Long2IntOpenMap(1024, -1);
+    private Summary[] merged = new Summary[0];
+    private long[] keys = new long[0];
+    private int size;
+
+    void clear() {
+        index.clear();
+        size = 0;
+    }
+
+    void add(long key, Summary s) {
+        int m = index.get(key);
+        if (m < 0) {
+            if (size == merged.length) {
+                int capacity = Math.max(16, size * 2);
+                merged = Arrays.copyOf(merged, capacity);
+                keys = Arrays.copyOf(keys, capacity);
+            }
+            if (merged[size] == null) {
+                merged[size] = new Summary();
+            }
+            m = size++;
+            index.put(key, m);
+            keys[m] = key;
+            merged[m].clear();
+        }
+        merged[m].merge(s);
+    }
+
+    void visitAll(WindowStore.SummaryVisitor visitor) throws Exception {
+        for (int m = 0; m < size; m++) {
+            visitor.visit(keys[m], merged[m]);
+        }
+    }
+}

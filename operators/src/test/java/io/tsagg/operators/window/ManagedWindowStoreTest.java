@@ -1,0 +1,224 @@
+package io.tsagg.operators.window;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tsagg.operators.memory.PagePool;
+import io.tsagg.operators.memory.SlabAllocator;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Random;
+import org.apache.flink.core.memory.DataInputDeserializer;
+import org.apache.flink.core.memory.DataOutputSerializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Tests for {@link ManagedWindowStore}, mostly against {@link HeapWindowStore} as reference. */
+class ManagedWindowStoreTest {
+    private static final WindowSpec SPEC = WindowSpec.sliding(60_000, 20_000);
+
+    private PagePool pool = PagePool.unmanaged(32 * 1024, 64L << 20);
+    private ManagedWindowStore store = newStore(pool);
+
+    private static ManagedWindowStore newStore(PagePool pool) {
+        return new ManagedWindowStore(new SlabAllocator(pool), SPEC, new ChunkReducer());
+    }
+
+    @AfterEach
+    void leakCheck() {
+        store.close();
+        pool.close();
+        assertThat(pool.pagesInUse()).as("pages in use after close").isZero();
+    }
+
+    /** Collects a window's summaries by key. */
+    private static Map<Long, Summary> window(WindowStore s, long from, long to) throws Exception {
+        Map<Long, Summary> out = new HashMap<>();
+        s.forEachSummary(from, to, (k, sum) -> out.put(k, new Summary().copyFrom(sum)));
+        return out;
+    }
+
+    private static void assertSame(
+            Map<Long, Summary> actual, Map<Long, Summary> expected, long seed) {
+        assertThat(actual.keySet()).as("keys, seed %d", seed).isEqualTo(expected.keySet());
+        for (Map.Entry<Long, Summary> e : expected.entrySet()) {
+            Summary a = actual.get(e.getKey());
+            Summary x = e.getValue();
+            String what = "key " + e.getKey() + ", seed " + seed;
+            assertThat(a.count()).as(what).isEqualTo(x.count());
+            assertThat(a.min()).as(what).isEqualTo(x.min());
+            assertThat(a.max()).as(what).isEqualTo(x.max());
+            assertThat(a.first()).as(what).isEqualTo(x.first());
+            assertThat(a.last()).as(what).isEqualTo(x.last());
+            assertThat(a.firstTimestamp()).as(what).isEqualTo(x.firstTimestamp());
+            assertThat(a.lastTimestamp()).as(what).isEqualTo(x.lastTimestamp());
+            // Sums and means of data that cancels are judged against the data's magnitude.
+            double scale = Math.max(Math.abs(x.min()), Math.abs(x.max()));
+            assertThat(a.sum())
+                    .as(what)
+                    .isCloseTo(x.sum(), relative(Math.max(Math.abs(x.sum()), scale)));
+            assertThat(a.mean())
+                    .as(what)
+                    .isCloseTo(x.mean(), relative(Math.max(Math.abs(x.mean()), scale)));
+            if (x.count() > 1) {
+                assertThat(a.stddev()).as(what).isCloseTo(x.stddev(), relative(x.stddev()));
+            }
+        }
+    }
+
+    private static org.assertj.core.data.Offset<Double> relative(double v) {
+        return org.assertj.core.data.Offset.offset(Math.abs(v) * 1e-12 + 1e-300);
+    }
+
+    private static void feed(WindowStore s, long seed, int samples, int keys) {
+        Random random = new Random(seed);
+        for (int i = 0; i < samples; i++) {
+            long key = random.nextInt(keys) * 0x9E3779B97F4A7C15L;
+            long ts = random.nextInt(120_000);
+            // Well-conditioned data: both stores must agree to 1e-12 (see the ill-conditioned
+            // test).
+            double v = key % 3 == 0 ? 1000 + random.nextGaussian() : random.nextGaussian() * 50;
+            assertThat(s.add(key, SPEC.paneStart(ts), ts, v)).isTrue();
+        }
+    }
+
+    @Test
+    void shouldAgreeWithTheHeapStoreOnEveryWindow() throws Exception {
+        long seed = 42;
+        HeapWindowStore heap = new HeapWindowStore();
+        // Keys with many samples fill and grow chunks; others stay in the smallest class.
+        feed(store, seed, 200_000, 3_000);
+        feed(heap, seed, 200_000, 3_000);
+        for (long end = 20_000; end <= 180_000; end += 20_000) {
+            assertSame(window(store, end - 60_000, end), window(heap, end - 60_000, end), seed);
+        }
+        heap.close();
+    }
+
+    @Test
+    void shouldKeepEightDigitsOfStddevOnIllConditionedData() throws Exception {
+        long seed = 5;
+        Random random = new Random(seed);
+        double[] values = new double[5_000];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = 1e7 + random.nextInt(1000) * 0.1 / 1000;
+            store.add(1L, 0, i, values[i]);
+        }
+        java.math.BigDecimal sum = java.math.BigDecimal.ZERO;
+        for (double v : values) {
+            sum = sum.add(new java.math.BigDecimal(v));
+        }
+        java.math.MathContext mc = java.math.MathContext.DECIMAL128;
+        java.math.BigDecimal mean = sum.divide(java.math.BigDecimal.valueOf(values.length), mc);
+        java.math.BigDecimal squares = java.math.BigDecimal.ZERO;
+        for (double v : values) {
+            java.math.BigDecimal d = new java.math.BigDecimal(v).subtract(mean);
+            squares = squares.add(d.multiply(d));
+        }
+        double exact =
+                Math.sqrt(
+                        squares.divide(java.math.BigDecimal.valueOf(values.length - 1), mc)
+                                .doubleValue());
+        double actual = window(store, 0, 60_000).get(1L).stddev();
+        assertThat(Math.abs(actual - exact) / exact)
+                .as("relative error of stddev, seed %d", seed)
+                .isLessThan(1e-8);
+    }
+
+    @Test
+    void shouldKeepAtMost96BytesPerLiveEntryWithoutChunks() throws Exception {
+        int keys = 100_000;
+        for (int k = 0; k < keys; k++) {
+            store.add(k * 31L, 0, 5, 1.0);
+        }
+        // Firing reduces chunks but keeps them; a snapshot does too. Measure without chunks:
+        long chunkBytes = (long) keys * SlabAllocator.MIN_BLOCK;
+        long perEntry = (store.bytesUsed() - chunkBytes) / keys;
+        assertThat(perEntry).isLessThanOrEqualTo(96);
+    }
+
+    @Test
+    void shouldFitOneMillionSeriesInOneGibibyte() throws Exception {
+        store.close();
+        pool.close();
+        pool = PagePool.unmanaged(32 * 1024, 1L << 30);
+        store = newStore(pool);
+        for (int k = 0; k < 1_000_000; k++) {
+            assertThat(store.add(k * 0x9E3779B97F4A7C15L, 0, k % 20_000, k)).isTrue();
+        }
+        assertThat(store.liveEntries()).isEqualTo(1_000_000);
+        assertThat(store.refusedSamples()).isZero();
+        assertThat(pool.bytesInUse()).isLessThan(1L << 30);
+    }
+
+    @Test
+    void shouldFlushChunksThenRefuseNewKeysWhenMemoryRunsOut() throws Exception {
+        store.close();
+        pool.close();
+        pool = PagePool.unmanaged(32 * 1024, 2L << 20);
+        store = newStore(pool);
+        Map<Long, Summary> expected = new HashMap<>();
+        int accepted = 0;
+        int refused = 0;
+        for (int k = 0; k < 100_000; k++) {
+            long key = k;
+            for (int i = 0; i < 3; i++) {
+                if (store.add(key, 0, i, k + i)) {
+                    expected.computeIfAbsent(key, x -> new Summary()).add(i, k + i);
+                    accepted++;
+                } else {
+                    refused++;
+                }
+            }
+        }
+        assertThat(refused).isPositive();
+        assertThat(store.chunkFlushes()).isPositive();
+        assertThat(store.refusedSamples()).isEqualTo(refused);
+        // Keys that got in keep exact results, including samples added after the flush.
+        Map<Long, Summary> actual = window(store, 0, 60_000);
+        assertThat(actual.keySet()).isEqualTo(expected.keySet());
+        for (Map.Entry<Long, Summary> e : expected.entrySet()) {
+            assertThat(actual.get(e.getKey()).count()).isEqualTo(e.getValue().count());
+            assertThat(actual.get(e.getKey()).sum()).isEqualTo(e.getValue().sum());
+        }
+        assertThat(accepted).isEqualTo(expected.values().stream().mapToLong(Summary::count).sum());
+    }
+
+    @Test
+    void shouldFreeEverythingWhenPanesAreDropped() throws Exception {
+        feed(store, 3, 50_000, 5_000);
+        assertThat(pool.pagesInUse()).isPositive();
+        store.dropPanesBefore(Long.MAX_VALUE);
+        assertThat(store.liveEntries()).isZero();
+        assertThat(store.bytesUsed()).isZero();
+        assertThat(pool.pagesInUse()).isZero();
+    }
+
+    @Test
+    void shouldRestoreFromItsOwnSnapshotIntoAHeapStoreAndBack() throws Exception {
+        feed(store, 9, 30_000, 1_000);
+        WindowStore.KeyGroupOf kg = key -> (int) Math.floorMod(key, 7);
+        store.prepareSnapshot(kg);
+        DataOutputSerializer out = new DataOutputSerializer(1 << 20);
+        for (int g = 0; g < 7; g++) {
+            store.writeKeyGroup(g, out);
+        }
+        HeapWindowStore heap = new HeapWindowStore();
+        PagePool otherPool = PagePool.unmanaged(32 * 1024, 64L << 20);
+        ManagedWindowStore other = newStore(otherPool);
+        for (WindowStore target : new WindowStore[] {heap, other}) {
+            DataInputDeserializer in = new DataInputDeserializer(out.getCopyOfBuffer());
+            for (int g = 0; g < 7; g++) {
+                target.readKeyGroup(in);
+            }
+        }
+        for (long end = 20_000; end <= 180_000; end += 20_000) {
+            Map<Long, Summary> original = window(store, end - 60_000, end);
+            assertSame(window(heap, end - 60_000, end), original, 9);
+            assertSame(window(other, end - 60_000, end), original, 9);
+        }
+        heap.close();
+        other.close();
+        otherPool.close();
+        assertThat(otherPool.pagesInUse()).isZero();
+    }
+}
