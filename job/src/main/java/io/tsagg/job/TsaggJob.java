@@ -7,6 +7,7 @@ import io.tsagg.job.kafka.DeadLetterSerializationSchema;
 import io.tsagg.job.kafka.FrameRecordDeserializer;
 import io.tsagg.job.kafka.KafkaSinks;
 import io.tsagg.job.kafka.LateSampleSerializer;
+import io.tsagg.job.kafka.LineProtocolRecordDeserializer;
 import io.tsagg.job.kafka.ResultJsonSerializer;
 import io.tsagg.operators.window.WindowAggregateOperator;
 import io.tsagg.operators.window.WindowSpec;
@@ -24,6 +25,7 @@ import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.core.memory.ManagedMemoryUseCase;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -38,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * The tsagg Flink job: Kafka samples in, windowed statistics out, exactly once.
  *
  * <pre>
- * KafkaSource (frames, decoded in place; per-partition watermarks)
+ * KafkaSource (frames or line protocol, decoded in place; per-partition watermarks)
  *   -> dead-letter router ------------------------------> dead-letter topic
  *   -> keyBy(group-key id)
  *   -> WindowAggregateOperator -------- late samples ---> late topic
@@ -168,7 +170,7 @@ public final class TsaggJob {
                         .setTopics(config.inputTopic())
                         .setGroupId(config.groupId())
                         .setProperties(config.kafkaProperties())
-                        .setDeserializer(new FrameRecordDeserializer());
+                        .setDeserializer(deserializer(config));
         switch (config.startingOffsets()) {
             case "earliest":
                 builder.setStartingOffsets(OffsetsInitializer.earliest());
@@ -184,6 +186,13 @@ public final class TsaggJob {
             builder.setBounded(OffsetsInitializer.latest());
         }
         return builder.build();
+    }
+
+    private static KafkaRecordDeserializationSchema<MetricRecord> deserializer(JobConfig config) {
+        if ("ilp".equals(config.format())) {
+            return new LineProtocolRecordDeserializer(config.ilpPrecision(), config.groupKeys());
+        }
+        return new FrameRecordDeserializer(config.groupKeys());
     }
 
     /** Transactional ids must be unique per job and output across the Kafka cluster. */

@@ -1,6 +1,10 @@
 package io.tsagg.job.config;
 
+import io.tsagg.serde.ilp.TimestampPrecision;
+import io.tsagg.serde.key.GroupKeySpec;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
@@ -17,7 +21,8 @@ import org.apache.flink.configuration.Configuration;
 public final class JobConfig {
     public static final String KAFKA_PREFIX = "kafka.";
 
-    private static final Set<String> INPUT_FORMATS = Set.of("frame");
+    private static final Set<String> INPUT_FORMATS = Set.of("frame", "ilp");
+    private static final Set<String> ILP_PRECISIONS = Set.of("ns", "us", "ms", "s");
     private static final Set<String> OUTPUT_FORMATS = Set.of("json");
     private static final Set<String> STARTING_OFFSETS = Set.of("committed", "earliest", "latest");
 
@@ -114,6 +119,8 @@ public final class JobConfig {
         require(TsaggOptions.INPUT_TOPIC);
         require(TsaggOptions.OUTPUT_TOPIC);
         oneOf(TsaggOptions.FORMAT, INPUT_FORMATS);
+        oneOf(TsaggOptions.ILP_PRECISION, ILP_PRECISIONS);
+        validateGroupKeys();
         oneOf(TsaggOptions.OUTPUT_FORMAT, OUTPUT_FORMATS);
         oneOf(TsaggOptions.STARTING_OFFSETS, STARTING_OFFSETS);
         positive(TsaggOptions.WINDOW, window());
@@ -135,6 +142,36 @@ public final class JobConfig {
         if (p != null && p < 1) {
             throw new ArgumentException("--parallelism must be >= 1, got " + p);
         }
+    }
+
+    private void validateGroupKeys() throws ArgumentException {
+        String groupBy = options.get(TsaggOptions.GROUP_BY);
+        String without = options.get(TsaggOptions.WITHOUT);
+        if (groupBy != null && without != null) {
+            throw new ArgumentException(
+                    "--group-by and --without cannot be used together: --group-by keeps only the"
+                            + " tags it names, --without keeps all but those");
+        }
+        tagList(TsaggOptions.GROUP_BY, groupBy);
+        tagList(TsaggOptions.WITHOUT, without);
+    }
+
+    /** The comma-separated tag names of {@code o}, each non-empty. */
+    private static List<String> tagList(ConfigOption<String> o, String value)
+            throws ArgumentException {
+        List<String> tags = new ArrayList<>();
+        if (value == null) {
+            return tags;
+        }
+        for (String t : value.split(",", -1)) {
+            String name = t.trim();
+            if (name.isEmpty()) {
+                throw new ArgumentException(
+                        "--" + o.key() + " needs comma-separated tag names, got '" + value + "'");
+            }
+            tags.add(name);
+        }
+        return tags;
     }
 
     private static String rootMessage(Throwable e) {
@@ -226,6 +263,24 @@ public final class JobConfig {
 
     public String format() {
         return options.get(TsaggOptions.FORMAT);
+    }
+
+    public TimestampPrecision ilpPrecision() {
+        return TimestampPrecision.of(options.get(TsaggOptions.ILP_PRECISION));
+    }
+
+    /** Which tags make up the group key ({@code --group-by} / {@code --without}). */
+    public GroupKeySpec groupKeys() {
+        try {
+            String groupBy = options.get(TsaggOptions.GROUP_BY);
+            if (groupBy != null) {
+                return GroupKeySpec.keep(tagList(TsaggOptions.GROUP_BY, groupBy));
+            }
+            return GroupKeySpec.drop(
+                    tagList(TsaggOptions.WITHOUT, options.get(TsaggOptions.WITHOUT)));
+        } catch (ArgumentException e) {
+            throw new IllegalStateException(e); // validated in parse()
+        }
     }
 
     public Duration window() {

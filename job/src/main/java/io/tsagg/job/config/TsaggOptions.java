@@ -50,7 +50,33 @@ public final class TsaggOptions {
             ConfigOptions.key("format")
                     .stringType()
                     .defaultValue("frame")
-                    .withDescription("Input format: frame (tsagg binary frames, serde/FORMAT.md).");
+                    .withDescription(
+                            "Input format: frame (tsagg binary frames, serde/FORMAT.md) or ilp"
+                                    + " (InfluxDB line protocol, one or many lines per record).");
+
+    public static final ConfigOption<String> ILP_PRECISION =
+            ConfigOptions.key("ilp-precision")
+                    .stringType()
+                    .defaultValue("ns")
+                    .withDescription(
+                            "Unit of line-protocol timestamps: ns, us, ms or s. Lines without a"
+                                    + " timestamp get the Kafka record's timestamp.");
+
+    public static final ConfigOption<String> GROUP_BY =
+            ConfigOptions.key("group-by")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "Aggregate by measurement, field and only these tags, e.g."
+                                    + " region,service (absent: by series). Not with --without.");
+
+    public static final ConfigOption<String> WITHOUT =
+            ConfigOptions.key("without")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "Aggregate by series without these tags, e.g. host. Not with"
+                                    + " --group-by.");
 
     public static final ConfigOption<Duration> WINDOW =
             ConfigOptions.key("window")
@@ -139,6 +165,9 @@ public final class TsaggOptions {
                     DLQ_TOPIC,
                     LATE_TOPIC,
                     FORMAT,
+                    ILP_PRECISION,
+                    GROUP_BY,
+                    WITHOUT,
                     WINDOW,
                     SLIDE,
                     OUT_OF_ORDERNESS,

@@ -24,6 +24,32 @@ public final class FrameProducer {
             int samplesPerFrame,
             PrintStream progress)
             throws Exception {
+        return produceRecords(
+                generator.samples(),
+                bootstrapServers,
+                extra,
+                topic,
+                partitions,
+                progress,
+                consumer -> generator.forEachFrame(samplesPerFrame, consumer));
+    }
+
+    /** Kafka record values made from generated samples, handed to a consumer in order. */
+    @FunctionalInterface
+    interface RecordSource {
+        void forEach(SampleGenerator.FrameConsumer consumer) throws Exception;
+    }
+
+    /** Sends every record of {@code records} round-robin over the partitions, then flushes. */
+    static long produceRecords(
+            long total,
+            String bootstrapServers,
+            Properties extra,
+            String topic,
+            int partitions,
+            PrintStream progress,
+            RecordSource records)
+            throws Exception {
         Properties p = new Properties();
         p.putAll(extra);
         p.put("bootstrap.servers", bootstrapServers);
@@ -35,10 +61,8 @@ public final class FrameProducer {
         AtomicReference<Exception> failure = new AtomicReference<>();
         long[] counts = new long[2]; // records, samples
         long start = System.nanoTime();
-        long total = generator.samples();
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {
-            generator.forEachFrame(
-                    samplesPerFrame,
+            records.forEach(
                     (frame, samples) -> {
                         if (failure.get() != null) {
                             throw failure.get();

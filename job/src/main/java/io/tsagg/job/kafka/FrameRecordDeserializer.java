@@ -3,13 +3,14 @@ package io.tsagg.job.kafka;
 import io.tsagg.serde.MalformedInputException;
 import io.tsagg.serde.collections.Long2IntOpenMap;
 import io.tsagg.serde.frame.FrameDecoder;
-import io.tsagg.serde.record.DeadLetter;
+import io.tsagg.serde.ilp.LineProtocolParser;
+import io.tsagg.serde.ilp.SeriesKeyBuilder;
+import io.tsagg.serde.key.GroupKeySpec;
 import io.tsagg.serde.record.MetricRecord;
 import io.tsagg.serde.record.RecordTypeInfo;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
-import org.apache.flink.metrics.Counter;
 import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
@@ -22,6 +23,10 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * <p>Samples with a NaN or infinite value are dropped and counted ({@code nonFiniteValues}): they
  * have no meaningful statistics and would poison every aggregate of their window.
  *
+ * <p>With {@code --group-by}/{@code --without}, each distinct series id of this reader is mapped to
+ * its group key once (a frame's keys are canonical line-protocol keys) and the mapping is cached in
+ * a primitive map, so the per-sample cost stays one array read.
+ *
  * <p>One instance per source reader, called from its fetcher-to-task thread only.
  */
 public final class FrameRecordDeserializer
@@ -32,37 +37,47 @@ public final class FrameRecordDeserializer
      * Accepted timestamps: epoch ms from 1970 to 2262-04-11, the last millisecond whose nanosecond
      * timestamp fits an int64 (line protocol's range, so every sample can be written back).
      */
-    public static final long MIN_TIMESTAMP = 0L;
+    public static final long MIN_TIMESTAMP = LineProtocolParser.MIN_TIMESTAMP_MS;
 
-    public static final long MAX_TIMESTAMP = Long.MAX_VALUE / 1_000_000L;
+    public static final long MAX_TIMESTAMP = LineProtocolParser.MAX_TIMESTAMP_MS;
+
+    private final GroupKeySpec groupKeys;
 
     private transient FrameDecoder decoder;
-    private transient MetricRecord record;
-    private transient Long2IntOpenMap announced;
+    private transient SampleEmitter emitter;
     private transient long[] seriesIds;
 
-    private transient Counter samplesIn;
-    private transient Counter recordsIn;
-    private transient Counter malformedRecords;
-    private transient Counter nonFiniteValues;
+    // Group keys: series id -> index into groupIds, filled once per distinct series.
+    private transient SeriesKeyBuilder groupKeyBuilder;
+    private transient Long2IntOpenMap groupOfSeries;
+    private transient long[] groupIds;
+
+    /** Group keys are the series keys. */
+    public FrameRecordDeserializer() {
+        this(GroupKeySpec.series());
+    }
+
+    public FrameRecordDeserializer(GroupKeySpec groupKeys) {
+        this.groupKeys = groupKeys;
+    }
 
     @Override
     public void open(DeserializationSchema.InitializationContext context) {
         decoder = new FrameDecoder();
-        record = new MetricRecord();
-        announced = new Long2IntOpenMap(4096, 0);
+        emitter = new SampleEmitter(context.getMetricGroup());
         seriesIds = new long[1024];
-        samplesIn = context.getMetricGroup().counter("samplesIn");
-        recordsIn = context.getMetricGroup().counter("recordsIn");
-        malformedRecords = context.getMetricGroup().counter("malformedRecords");
-        nonFiniteValues = context.getMetricGroup().counter("nonFiniteValues");
+        if (!groupKeys.isSeries()) {
+            groupKeyBuilder = new SeriesKeyBuilder(groupKeys, Integer.MAX_VALUE);
+            groupOfSeries = new Long2IntOpenMap(4096, -1);
+            groupIds = new long[1024];
+        }
     }
 
     /** Hot path. */
     @Override
     public void deserialize(
             ConsumerRecord<byte[], byte[]> kafkaRecord, Collector<MetricRecord> out) {
-        recordsIn.inc();
+        emitter.recordsIn.inc();
         byte[] bytes = kafkaRecord.value();
         if (bytes == null) {
             reject(kafkaRecord, "empty_record", -1, "record has no value (tombstone)", out);
@@ -101,26 +116,48 @@ public final class FrameRecordDeserializer
         }
         for (int s = 0; s < series; s++) {
             long id = decoder.seriesKeyHash(s);
-            seriesIds[s] = id;
-            if (announced.get(id) == 0) {
-                announced.put(id, 1);
-                out.collect(
-                        record.setKey(
-                                id, bytes, decoder.seriesKeyOffset(s), decoder.seriesKeyLength(s)));
+            if (groupOfSeries == null) {
+                emitter.announce(
+                        id, bytes, decoder.seriesKeyOffset(s), decoder.seriesKeyLength(s), out);
+            } else {
+                id =
+                        groupIdOf(
+                                id,
+                                bytes,
+                                decoder.seriesKeyOffset(s),
+                                decoder.seriesKeyLength(s),
+                                out);
             }
+            seriesIds[s] = id;
         }
         int emitted = 0;
         for (int i = 0; i < samples; i++) {
             double v = decoder.value(i);
             if (!Double.isFinite(v)) {
-                nonFiniteValues.inc();
+                emitter.nonFiniteValues.inc();
                 continue;
             }
-            out.collect(
-                    record.setSample(seriesIds[decoder.seriesIndex(i)], decoder.timestamp(i), v));
+            emitter.sample(seriesIds[decoder.seriesIndex(i)], decoder.timestamp(i), v, out);
             emitted++;
         }
-        samplesIn.inc(emitted);
+        emitter.samplesIn.inc(emitted);
+    }
+
+    /** The group id of series {@code seriesId}, mapped (and announced) on first sight. */
+    private long groupIdOf(
+            long seriesId, byte[] key, int offset, int length, Collector<MetricRecord> out) {
+        int g = groupOfSeries.get(seriesId);
+        if (g < 0) {
+            long groupId = groupKeyBuilder.groupIdOfSeriesKey(key, offset, length);
+            emitter.announce(groupId, groupKeyBuilder.key(), 0, groupKeyBuilder.keyLength(), out);
+            g = groupOfSeries.size();
+            if (g == groupIds.length) {
+                groupIds = java.util.Arrays.copyOf(groupIds, g * 2);
+            }
+            groupIds[g] = groupId;
+            groupOfSeries.put(seriesId, g);
+        }
+        return groupIds[g];
     }
 
     private void reject(
@@ -129,17 +166,7 @@ public final class FrameRecordDeserializer
             long position,
             String message,
             Collector<MetricRecord> out) {
-        malformedRecords.inc();
-        out.collect(
-                record.setRejected(
-                        new DeadLetter(
-                                r.value(),
-                                r.topic(),
-                                r.partition(),
-                                r.offset(),
-                                reason,
-                                message,
-                                position)));
+        emitter.reject(r, r.value(), reason, position, message, out);
     }
 
     @Override

@@ -4,6 +4,7 @@ import io.tsagg.job.TsaggJob;
 import io.tsagg.job.config.ArgumentException;
 import io.tsagg.job.config.JobConfig;
 import io.tsagg.job.generate.FrameProducer;
+import io.tsagg.job.generate.LineProtocolProducer;
 import io.tsagg.job.generate.SampleGenerator;
 import java.io.BufferedWriter;
 import java.io.PrintStream;
@@ -27,9 +28,9 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
  * {@code ./tsagg local}: the whole pipeline on one machine with nothing installed. Starts a real
- * Kafka broker in a child JVM, creates the topics, produces generated samples as binary frames,
- * runs the job bounded on a Flink MiniCluster, reads the results back read_committed, prints a
- * summary and stops everything (also on Ctrl-C).
+ * Kafka broker in a child JVM, creates the topics, produces generated samples as binary frames (or
+ * line protocol with {@code --format ilp}), runs the job bounded on a Flink MiniCluster, reads the
+ * results back read_committed, prints a summary and stops everything (also on Ctrl-C).
  *
  * <p>Arguments: {@code --samples N} (2,000,000), {@code --series N} (1,000), {@code --partitions N}
  * (2), {@code --samples-per-record N} (1,000), {@code --seed N} (42), {@code --results FILE}, plus
@@ -51,6 +52,7 @@ public final class LocalRunner {
         long seed = 42;
         Path resultsFile = Paths.get("job/target/tsagg-local/results.jsonl");
         List<String> jobArgs = new ArrayList<>();
+        JobConfig jobConfig;
         try {
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
@@ -82,7 +84,7 @@ public final class LocalRunner {
                 }
             }
             // Validate the job arguments before starting anything.
-            JobConfig.parse(withTopics(jobArgs, "127.0.0.1:1"));
+            jobConfig = JobConfig.parse(withTopics(jobArgs, "127.0.0.1:1"));
         } catch (ArgumentException e) {
             System.err.println("tsagg local: " + e.getMessage());
             System.err.println("Run ./tsagg local --help to see the arguments.");
@@ -101,19 +103,34 @@ public final class LocalRunner {
                     partitions);
 
             SampleGenerator generator = SampleGenerator.standard(samples, series, seed);
+            boolean ilp = "ilp".equals(jobConfig.format());
             out.printf(
-                    "Producing %,d samples of %,d series as frames of %,d samples"
+                    "Producing %,d samples of %,d series as %s of %,d samples"
                             + " (out of order by up to %d ms)...%n",
-                    samples, series, samplesPerRecord, generator.maxDisorderMs());
+                    samples,
+                    series,
+                    ilp ? "line-protocol records" : "frames",
+                    samplesPerRecord,
+                    generator.maxDisorderMs());
             long records =
-                    FrameProducer.produce(
-                            generator,
-                            bootstrap,
-                            new Properties(),
-                            "tsagg-input",
-                            partitions,
-                            samplesPerRecord,
-                            out);
+                    ilp
+                            ? LineProtocolProducer.produce(
+                                    generator,
+                                    bootstrap,
+                                    new Properties(),
+                                    "tsagg-input",
+                                    partitions,
+                                    samplesPerRecord,
+                                    jobConfig.ilpPrecision(),
+                                    out)
+                            : FrameProducer.produce(
+                                    generator,
+                                    bootstrap,
+                                    new Properties(),
+                                    "tsagg-input",
+                                    partitions,
+                                    samplesPerRecord,
+                                    out);
             out.printf("  %,d Kafka records%n", records);
 
             List<String> argsWithKafka = new ArrayList<>(jobArgs);
@@ -256,7 +273,8 @@ public final class LocalRunner {
                 + "  --samples N             samples to generate (default 2000000)\n"
                 + "  --series N              distinct series (default 1000)\n"
                 + "  --partitions N          partitions of the input topic (default 2)\n"
-                + "  --samples-per-record N  samples per Kafka record (frame) (default 1000)\n"
+                + "  --samples-per-record N  samples per Kafka record (frame, or lines with\n"
+                + "                          --format ilp) (default 1000)\n"
                 + "  --seed N                generator seed (default 42)\n"
                 + "  --results FILE          where to write all results as JSON lines\n"
                 + "                          (default job/target/tsagg-local/results.jsonl)\n\n"

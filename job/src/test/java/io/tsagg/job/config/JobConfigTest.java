@@ -3,7 +3,10 @@ package io.tsagg.job.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.tsagg.serde.ilp.TimestampPrecision;
+import io.tsagg.serde.key.GroupKeySpec;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Tests for {@link JobConfig}. */
@@ -116,5 +119,54 @@ class JobConfigTest {
         for (var o : TsaggOptions.ALL) {
             assertThat(usage).contains("--" + o.key());
         }
+    }
+
+    @Test
+    void shouldDefaultToFramesNanosecondsAndSeriesGroupKeys() throws Exception {
+        JobConfig c = JobConfig.parse(REQUIRED);
+        assertThat(c.ilpPrecision()).isEqualTo(TimestampPrecision.NANOSECONDS);
+        assertThat(c.groupKeys()).isEqualTo(GroupKeySpec.series());
+    }
+
+    @Test
+    void shouldParseLineProtocolFormatPrecisionAndGroupBy() throws Exception {
+        JobConfig c =
+                JobConfig.parse(
+                        with(
+                                "--format",
+                                "ilp",
+                                "--ilp-precision",
+                                "us",
+                                "--group-by",
+                                "region, az"));
+        assertThat(c.format()).isEqualTo("ilp");
+        assertThat(c.ilpPrecision()).isEqualTo(TimestampPrecision.MICROSECONDS);
+        assertThat(c.groupKeys()).isEqualTo(GroupKeySpec.keep(List.of("az", "region")));
+        assertThat(JobConfig.parse(with("--without", "host")).groupKeys())
+                .isEqualTo(GroupKeySpec.drop(List.of("host")));
+    }
+
+    @Test
+    void shouldRejectGroupByTogetherWithWithout() {
+        assertThatThrownBy(() -> JobConfig.parse(with("--group-by", "region", "--without", "host")))
+                .isInstanceOf(ArgumentException.class)
+                .hasMessageContaining("--group-by and --without cannot be used together");
+    }
+
+    @Test
+    void shouldRejectBadPrecisionFormatAndTagLists() {
+        assertThatThrownBy(() -> JobConfig.parse(with("--ilp-precision", "m")))
+                .isInstanceOf(ArgumentException.class)
+                .hasMessageContaining("--ilp-precision")
+                .hasMessageContaining("allowed: ms, ns, s, us");
+        assertThatThrownBy(() -> JobConfig.parse(with("--format", "json")))
+                .isInstanceOf(ArgumentException.class)
+                .hasMessageContaining("allowed: frame, ilp");
+        assertThatThrownBy(() -> JobConfig.parse(with("--group-by", "region,,az")))
+                .isInstanceOf(ArgumentException.class)
+                .hasMessageContaining("--group-by needs comma-separated tag names");
+        assertThatThrownBy(() -> JobConfig.parse(with("--without", "")))
+                .isInstanceOf(ArgumentException.class)
+                .hasMessageContaining("--without");
     }
 }

@@ -1,0 +1,110 @@
+package io.tsagg.job.kafka;
+
+import io.tsagg.serde.ilp.LineProtocolParser;
+import io.tsagg.serde.ilp.TimestampPrecision;
+import io.tsagg.serde.ingest.IngestArena;
+import io.tsagg.serde.key.GroupKeySpec;
+import io.tsagg.serde.record.MetricRecord;
+import io.tsagg.serde.record.RecordTypeInfo;
+import java.util.Arrays;
+import org.apache.flink.api.common.serialization.DeserializationSchema;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.util.Collector;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+/**
+ * Turns one Kafka record of InfluxDB line protocol (one or many lines, as Telegraf's Kafka output
+ * writes them) into samples: {@link LineProtocolParser} parses the record's bytes into an {@link
+ * IngestArena}, then this reader announces the group keys new to it and emits the samples.
+ *
+ * <p><b>Dead letters are per line.</b> A malformed line goes to the dead-letter output on its own:
+ * its original bytes (without the {@code \n}) as the payload, the reason code, and as position the
+ * byte offset of the problem within the Kafka record. The good lines of the same record are used.
+ * Counters: {@code malformedLines} (dead letters; also counted in {@code malformedRecords}), {@code
+ * nonNumericFields} (strings and booleans, skipped by policy), {@code nonFiniteValues}.
+ *
+ * <p>Points without a timestamp get the Kafka record's timestamp (the wall clock if the record has
+ * none). One instance per source reader, called from its fetcher-to-task thread only.
+ */
+public final class LineProtocolRecordDeserializer
+        implements KafkaRecordDeserializationSchema<MetricRecord> {
+    private static final long serialVersionUID = 1L;
+
+    private final TimestampPrecision precision;
+    private final GroupKeySpec groupKeys;
+
+    private transient LineProtocolParser parser;
+    private transient IngestArena arena;
+    private transient SampleEmitter emitter;
+    private transient Counter malformedLines;
+    private transient Counter nonNumericFields;
+
+    public LineProtocolRecordDeserializer(TimestampPrecision precision, GroupKeySpec groupKeys) {
+        this.precision = precision;
+        this.groupKeys = groupKeys;
+    }
+
+    @Override
+    public void open(DeserializationSchema.InitializationContext context) {
+        parser = new LineProtocolParser(precision, groupKeys);
+        arena = new IngestArena();
+        emitter = new SampleEmitter(context.getMetricGroup());
+        malformedLines = context.getMetricGroup().counter("malformedLines");
+        nonNumericFields = context.getMetricGroup().counter("nonNumericFields");
+    }
+
+    /** Hot path. */
+    @Override
+    public void deserialize(
+            ConsumerRecord<byte[], byte[]> kafkaRecord, Collector<MetricRecord> out) {
+        emitter.recordsIn.inc();
+        byte[] bytes = kafkaRecord.value();
+        if (bytes == null) {
+            emitter.reject(
+                    kafkaRecord, null, "empty_record", -1, "record has no value (tombstone)", out);
+            return;
+        }
+        long defaultTimestamp =
+                kafkaRecord.timestamp() >= 0 ? kafkaRecord.timestamp() : System.currentTimeMillis();
+        arena.reset();
+        parser.parse(bytes, 0, bytes.length, defaultTimestamp, arena);
+
+        for (int k = 0; k < arena.keyCount(); k++) {
+            emitter.announce(
+                    arena.newKeyId(k),
+                    arena.newKeyBytes(),
+                    arena.newKeyOffset(k),
+                    arena.newKeyLength(k),
+                    out);
+        }
+        int samples = arena.size();
+        for (int i = 0; i < samples; i++) {
+            emitter.sample(arena.keyId(i), arena.timestamp(i), arena.value(i), out);
+        }
+        emitter.samplesIn.inc(samples);
+        if (parser.nonNumericFields() > 0) {
+            nonNumericFields.inc(parser.nonNumericFields());
+        }
+        if (parser.nonFiniteValues() > 0) {
+            emitter.nonFiniteValues.inc(parser.nonFiniteValues());
+        }
+        for (int r = 0; r < parser.rejectedLines(); r++) {
+            int start = parser.rejectedLineStart(r);
+            malformedLines.inc();
+            emitter.reject(
+                    kafkaRecord,
+                    Arrays.copyOfRange(bytes, start, start + parser.rejectedLineLength(r)),
+                    parser.rejectedReason(r),
+                    parser.rejectedPosition(r),
+                    parser.rejectedMessage(r),
+                    out);
+        }
+    }
+
+    @Override
+    public TypeInformation<MetricRecord> getProducedType() {
+        return RecordTypeInfo.METRIC_RECORD;
+    }
+}

@@ -1,0 +1,549 @@
+package io.tsagg.serde.ilp;
+
+import ch.randelshofer.fastdoubleparser.JavaDoubleParser;
+import io.tsagg.serde.MalformedInputException;
+import io.tsagg.serde.collections.Long2IntOpenMap;
+import io.tsagg.serde.ingest.IngestArena;
+import io.tsagg.serde.key.GroupKeySpec;
+import io.tsagg.serde.text.Utf8Validator;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * Parses InfluxDB line protocol (v2 reference; what Telegraf's Kafka output writes) straight from
+ * the bytes of a Kafka record into an {@link IngestArena}: one sample per numeric field, keyed by
+ * the id of the canonical group key {@code measurement,tags field} (see {@link SeriesKeyBuilder}).
+ * No {@code String}, no boxing, nothing allocated per line or sample once warm.
+ *
+ * <p><b>Syntax accepted.</b> Lines end at {@code \n}. Leading and trailing spaces, tabs and
+ * carriage returns are ignored; blank lines and lines starting with {@code #} are skipped. Runs of
+ * spaces separate the sections. Field values: floats ({@code 1}, {@code -1.5}, {@code .5}, {@code
+ * 1e-3}), integers {@code 12i} (int64), unsigned {@code 12u} (uint64), booleans ({@code t T true
+ * True TRUE f F false False FALSE}) and double-quoted strings with backslash escapes. The optional
+ * timestamp is an integer in the configured {@link TimestampPrecision}; without one, the point gets
+ * the default time the caller passes (the job uses the Kafka record's timestamp).
+ *
+ * <p><b>Policy.</b> Strings and booleans are skipped and counted ({@link #nonNumericFields()}).
+ * Numbers that are not finite as doubles ({@code 1e999}) are dropped and counted ({@link
+ * #nonFiniteValues()}). A line that breaks a rule is rejected whole, with a stable reason code and
+ * the byte position of the problem in the record; the other lines of the record are still used.
+ * Reason codes: {@code line_too_long}, {@code bad_utf8}, {@code missing_measurement}, {@code
+ * missing_fields}, {@code bad_tag}, {@code duplicate_tag}, {@code too_many_tags}, {@code
+ * bad_escape}, {@code bad_field}, {@code bad_field_value}, {@code bad_number}, {@code
+ * unterminated_string}, {@code bad_timestamp}, {@code timestamp_out_of_range}.
+ *
+ * <p>Group keys are interned here: a key id seen for the first time by this parser is added to the
+ * arena's new keys, so the reader announces it once. Reusable, not thread-safe: one per reader.
+ */
+public final class LineProtocolParser {
+    public static final int DEFAULT_MAX_LINE_BYTES = 64 * 1024;
+    public static final int DEFAULT_MAX_TAGS = 256;
+
+    /** Accepted timestamps in epoch ms: 1970 up to the last ms whose ns fit an int64. */
+    public static final long MIN_TIMESTAMP_MS = 0L;
+
+    public static final long MAX_TIMESTAMP_MS = Long.MAX_VALUE / 1_000_000L;
+
+    private static final VarHandle LONG_LE =
+            MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long NEWLINES = 0x0A0A_0A0A_0A0A_0A0AL;
+    private static final long ONES = 0x0101_0101_0101_0101L;
+    private static final long HIGHS = 0x8080_8080_8080_8080L;
+    private static final long MAX_UNSIGNED_DIV_10 = Long.divideUnsigned(-1L, 10);
+
+    private final TimestampPrecision precision;
+    private final int maxLineBytes;
+    private final SeriesKeyBuilder keys;
+    private final Long2IntOpenMap known = new Long2IntOpenMap(4096, 0);
+
+    // ---------------------------------------------------------------- current line
+
+    /** The arena of the {@link #parse} call under way. */
+    private IngestArena target;
+
+    private long[] pendingIds = new long[16];
+    private double[] pendingValues = new double[16];
+    private int pendingCount;
+    private int lineNonNumeric;
+    private int lineNonFinite;
+
+    // ---------------------------------------------------------------- last record
+
+    private int lines;
+    private int samples;
+    private int nonNumericFields;
+    private int nonFiniteValues;
+    private int rejected;
+    private int[] rejectedStart = new int[4];
+    private int[] rejectedLength = new int[4];
+    private long[] rejectedPosition = new long[4];
+    private String[] rejectedReason = new String[4];
+    private String[] rejectedMessage = new String[4];
+
+    public LineProtocolParser() {
+        this(TimestampPrecision.NANOSECONDS, GroupKeySpec.series());
+    }
+
+    public LineProtocolParser(TimestampPrecision precision, GroupKeySpec groupKeys) {
+        this(precision, groupKeys, DEFAULT_MAX_LINE_BYTES, DEFAULT_MAX_TAGS);
+    }
+
+    public LineProtocolParser(
+            TimestampPrecision precision, GroupKeySpec groupKeys, int maxLineBytes, int maxTags) {
+        if (maxLineBytes < 1 || maxTags < 0) {
+            throw new IllegalArgumentException("need maxLineBytes >= 1 and maxTags >= 0");
+        }
+        this.precision = Objects.requireNonNull(precision);
+        this.maxLineBytes = maxLineBytes;
+        this.keys = new SeriesKeyBuilder(Objects.requireNonNull(groupKeys), maxTags);
+    }
+
+    /**
+     * Parses the lines of {@code b[off, off + len)} and appends their samples (and new keys) to
+     * {@code arena}, which is not reset first. Never throws for bad input: rejected lines are
+     * listed by {@link #rejectedLines()} and the accessors after it. Hot path.
+     *
+     * @param defaultTimestampMs epoch ms of points without a timestamp
+     * @return the number of samples appended
+     * @throws IndexOutOfBoundsException if the range is not inside {@code b}
+     */
+    public int parse(byte[] b, int off, int len, long defaultTimestampMs, IngestArena arena) {
+        Objects.checkFromIndexSize(off, len, b.length);
+        lines = 0;
+        samples = 0;
+        nonNumericFields = 0;
+        nonFiniteValues = 0;
+        rejected = 0;
+        target = arena;
+        final int end = off + len;
+        int p = off;
+        while (p < end) {
+            final int newline = indexOfNewline(b, p, end);
+            try {
+                if (newline - p > maxLineBytes) {
+                    throw new MalformedInputException(
+                            "line_too_long",
+                            p + maxLineBytes,
+                            "line has " + (newline - p) + " bytes; the limit is " + maxLineBytes);
+                }
+                final int bad = Utf8Validator.firstInvalid(b, p, newline - p);
+                if (bad >= 0) {
+                    throw new MalformedInputException(
+                            "bad_utf8", bad, "the line is not well-formed UTF-8");
+                }
+                parseLine(b, p, newline, defaultTimestampMs);
+            } catch (MalformedInputException e) {
+                reject(p, newline - p, e, off);
+            }
+            p = newline + 1;
+        }
+        target = null;
+        return samples;
+    }
+
+    private void parseLine(byte[] b, int p, int end, long defaultTimestampMs)
+            throws MalformedInputException {
+        while (p < end && isBlank(b[p])) {
+            p++;
+        }
+        if (p == end || b[p] == '#') {
+            return;
+        }
+        while (isBlank(b[end - 1])) {
+            end--;
+        }
+        pendingCount = 0;
+        lineNonNumeric = 0;
+        lineNonFinite = 0;
+
+        p = keys.parseSeries(b, p, end);
+        if (p == end) {
+            throw new MalformedInputException(
+                    "missing_fields", p, "the line has no field set (a point needs a field)");
+        }
+        while (b[p] == ' ') {
+            p++;
+        }
+        long timestamp = defaultTimestampMs;
+        while (true) {
+            final int equals = keys.parseFieldKey(b, p, end);
+            p = parseFieldValue(b, equals + 1, end);
+            if (p == end) {
+                break;
+            }
+            final byte c = b[p];
+            if (c == ',') {
+                p++;
+                if (p == end || b[p] == ' ') {
+                    throw new MalformedInputException("bad_field", p, "expected a field after ','");
+                }
+            } else if (c == ' ') {
+                while (b[p] == ' ') {
+                    p++;
+                }
+                timestamp = parseTimestamp(b, p, end);
+                break;
+            } else {
+                throw new MalformedInputException(
+                        "bad_field_value", p, "unexpected '" + (char) c + "' after a field value");
+            }
+        }
+
+        for (int i = 0; i < pendingCount; i++) {
+            target.addSample(pendingIds[i], timestamp, pendingValues[i]);
+        }
+        lines++;
+        samples += pendingCount;
+        nonNumericFields += lineNonNumeric;
+        nonFiniteValues += lineNonFinite;
+    }
+
+    /** Parses the value at {@code v}; returns the index after it. */
+    private int parseFieldValue(byte[] b, int v, int end) throws MalformedInputException {
+        if (v == end) {
+            throw new MalformedInputException("bad_field_value", v, "field has no value");
+        }
+        final byte c = b[v];
+        if (c == '"') {
+            lineNonNumeric++;
+            return skipString(b, v, end);
+        }
+        if (c == 't' || c == 'T' || c == 'f' || c == 'F') {
+            final int e = tokenEnd(b, v, end);
+            if (!isBoolean(b, v, e - v)) {
+                throw new MalformedInputException(
+                        "bad_field_value", v, "not a boolean, number or quoted string");
+            }
+            lineNonNumeric++;
+            return e;
+        }
+        if (c == '-' || c == '.' || (c >= '0' && c <= '9')) {
+            final int e = tokenEnd(b, v, end);
+            final double value = parseNumber(b, v, e);
+            if (Double.isFinite(value)) {
+                addPending(keys.groupId(), value);
+            } else {
+                lineNonFinite++;
+            }
+            return e;
+        }
+        throw new MalformedInputException(
+                "bad_field_value", v, "not a boolean, number or quoted string");
+    }
+
+    /**
+     * A float ({@code -?(d+(.d*)?|.d+)([eE][+-]?d+)?}), integer ({@code -?d+i}) or unsigned integer
+     * ({@code d+u}) in {@code b[s, e)}. Hot path.
+     */
+    private static double parseNumber(byte[] b, int s, int e) throws MalformedInputException {
+        int i = s;
+        final boolean negative = b[i] == '-';
+        if (negative) {
+            i++;
+        }
+        final int intStart = i;
+        while (i < e && isDigit(b[i])) {
+            i++;
+        }
+        final int intDigits = i - intStart;
+        int fracDigits = 0;
+        boolean isFloat = false;
+        if (i < e && b[i] == '.') {
+            isFloat = true;
+            final int fracStart = ++i;
+            while (i < e && isDigit(b[i])) {
+                i++;
+            }
+            fracDigits = i - fracStart;
+        }
+        if (intDigits + fracDigits == 0) {
+            throw new MalformedInputException("bad_number", s, "a number needs digits");
+        }
+        if (i < e && (b[i] == 'e' || b[i] == 'E')) {
+            isFloat = true;
+            i++;
+            if (i < e && (b[i] == '+' || b[i] == '-')) {
+                i++;
+            }
+            final int expStart = i;
+            while (i < e && isDigit(b[i])) {
+                i++;
+            }
+            if (i == expStart) {
+                throw new MalformedInputException("bad_number", s, "exponent without digits");
+            }
+        }
+        if (i == e) {
+            try {
+                return JavaDoubleParser.parseDouble(b, s, e - s);
+            } catch (NumberFormatException ex) {
+                throw new MalformedInputException("bad_number", s, "not a number");
+            }
+        }
+        if (i + 1 == e && !isFloat) {
+            if (b[i] == 'i') {
+                return parseInteger(b, intStart, i, negative, s);
+            }
+            if (b[i] == 'u') {
+                if (negative) {
+                    throw new MalformedInputException(
+                            "bad_number", s, "an unsigned integer cannot be negative");
+                }
+                return parseUnsigned(b, intStart, i, s);
+            }
+        }
+        throw new MalformedInputException(
+                "bad_number", i, "unexpected '" + (char) b[i] + "' in a number");
+    }
+
+    private static double parseInteger(byte[] b, int s, int e, boolean negative, int at)
+            throws MalformedInputException {
+        // Accumulate negatively so that Long.MIN_VALUE fits.
+        long acc = 0;
+        for (int i = s; i < e; i++) {
+            final int d = b[i] - '0';
+            if (acc < (Long.MIN_VALUE + d) / 10) {
+                throw new MalformedInputException(
+                        "bad_number", at, "integer does not fit a signed 64-bit value");
+            }
+            acc = acc * 10 - d;
+        }
+        if (!negative) {
+            if (acc == Long.MIN_VALUE) {
+                throw new MalformedInputException(
+                        "bad_number", at, "integer does not fit a signed 64-bit value");
+            }
+            acc = -acc;
+        }
+        return (double) acc;
+    }
+
+    private static double parseUnsigned(byte[] b, int s, int e, int at)
+            throws MalformedInputException {
+        long acc = 0;
+        for (int i = s; i < e; i++) {
+            final int d = b[i] - '0';
+            if (Long.compareUnsigned(acc, MAX_UNSIGNED_DIV_10) > 0) {
+                throw new MalformedInputException(
+                        "bad_number", at, "integer does not fit an unsigned 64-bit value");
+            }
+            final long next = acc * 10 + d;
+            if (Long.compareUnsigned(next, acc * 10) < 0) {
+                throw new MalformedInputException(
+                        "bad_number", at, "integer does not fit an unsigned 64-bit value");
+            }
+            acc = next;
+        }
+        if (acc >= 0) {
+            return (double) acc;
+        }
+        // Halve (keeping the sticky bit), convert, double: rounds like an exact conversion.
+        return (double) ((acc >>> 1) | (acc & 1)) * 2.0;
+    }
+
+    private long parseTimestamp(byte[] b, int p, int end) throws MalformedInputException {
+        final int at = p;
+        final boolean negative = b[p] == '-';
+        if (negative) {
+            p++;
+        }
+        if (p == end) {
+            throw new MalformedInputException("bad_timestamp", at, "timestamp has no digits");
+        }
+        long t = 0;
+        boolean overflow = false;
+        for (; p < end; p++) {
+            final int d = b[p] - '0';
+            if (d < 0 || d > 9) {
+                throw new MalformedInputException(
+                        "bad_timestamp",
+                        p,
+                        "unexpected '" + (char) b[p] + "' in the timestamp (an integer)");
+            }
+            if (t > (Long.MAX_VALUE - d) / 10) {
+                overflow = true;
+            } else {
+                t = t * 10 + d;
+            }
+        }
+        final long ms = overflow || (negative && t != 0) ? Long.MIN_VALUE : precision.toMillis(t);
+        if (ms < MIN_TIMESTAMP_MS || ms > MAX_TIMESTAMP_MS) {
+            throw new MalformedInputException(
+                    "timestamp_out_of_range",
+                    at,
+                    "timestamp "
+                            + new String(b, at, end - at, java.nio.charset.StandardCharsets.UTF_8)
+                            + " ("
+                            + precision.code()
+                            + ") is outside 1970-01-01 .. 2262-04-11");
+        }
+        return ms;
+    }
+
+    private void addPending(long id, double value) {
+        if (pendingCount == pendingIds.length) {
+            pendingIds = Arrays.copyOf(pendingIds, pendingCount * 2);
+            pendingValues = Arrays.copyOf(pendingValues, pendingCount * 2);
+        }
+        pendingIds[pendingCount] = id;
+        pendingValues[pendingCount] = value;
+        pendingCount++;
+        if (known.get(id) == 0) {
+            known.put(id, 1);
+            target.addKey(id, keys.key(), 0, keys.keyLength());
+        }
+    }
+
+    private static int skipString(byte[] b, int quote, int end) throws MalformedInputException {
+        int i = quote + 1;
+        while (i < end) {
+            final byte c = b[i];
+            if (c == '\\') {
+                i += 2;
+            } else if (c == '"') {
+                return i + 1;
+            } else {
+                i++;
+            }
+        }
+        throw new MalformedInputException(
+                "unterminated_string", quote, "string field value has no closing quote");
+    }
+
+    private static boolean isBoolean(byte[] b, int s, int n) {
+        if (n == 1) {
+            return true; // t, T, f, F (the caller checked the first byte)
+        }
+        return equalsAscii(b, s, n, "true")
+                || equalsAscii(b, s, n, "True")
+                || equalsAscii(b, s, n, "TRUE")
+                || equalsAscii(b, s, n, "false")
+                || equalsAscii(b, s, n, "False")
+                || equalsAscii(b, s, n, "FALSE");
+    }
+
+    private static boolean equalsAscii(byte[] b, int s, int n, String word) {
+        if (n != word.length()) {
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            if (b[s + i] != word.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static int tokenEnd(byte[] b, int p, int end) {
+        while (p < end) {
+            final byte c = b[p];
+            if (c == ',' || c == ' ') {
+                return p;
+            }
+            p++;
+        }
+        return end;
+    }
+
+    /** Index of the first {@code \n} in {@code b[p, end)}, else {@code end}: 8 bytes a step. */
+    private static int indexOfNewline(byte[] b, int p, int end) {
+        while (end - p >= Long.BYTES) {
+            final long x = (long) LONG_LE.get(b, p) ^ NEWLINES;
+            final long zeros = (x - ONES) & ~x & HIGHS;
+            if (zeros != 0) {
+                return p + (Long.numberOfTrailingZeros(zeros) >>> 3);
+            }
+            p += Long.BYTES;
+        }
+        while (p < end && b[p] != '\n') {
+            p++;
+        }
+        return p;
+    }
+
+    private static boolean isBlank(byte c) {
+        return c == ' ' || c == '\t' || c == '\r';
+    }
+
+    private static boolean isDigit(byte c) {
+        return c >= '0' && c <= '9';
+    }
+
+    private void reject(int lineStart, int lineLength, MalformedInputException e, int off) {
+        if (rejected == rejectedStart.length) {
+            int n = rejected * 2;
+            rejectedStart = Arrays.copyOf(rejectedStart, n);
+            rejectedLength = Arrays.copyOf(rejectedLength, n);
+            rejectedPosition = Arrays.copyOf(rejectedPosition, n);
+            rejectedReason = Arrays.copyOf(rejectedReason, n);
+            rejectedMessage = Arrays.copyOf(rejectedMessage, n);
+        }
+        final long position = (e.position() >= 0 ? e.position() : lineStart) - off;
+        rejectedStart[rejected] = lineStart;
+        rejectedLength[rejected] = lineLength;
+        rejectedPosition[rejected] = position;
+        rejectedReason[rejected] = e.reason();
+        rejectedMessage[rejected] =
+                e.reason() + " at byte " + position + " of the record: " + detail(e);
+        rejected++;
+    }
+
+    private static String detail(MalformedInputException e) {
+        String m = e.getMessage();
+        int colon = m.indexOf(": ");
+        return colon >= 0 ? m.substring(colon + 2) : m;
+    }
+
+    // ---------------------------------------------------------------- results of the last parse
+
+    /** Data lines accepted (comments and blank lines not counted). */
+    public int lines() {
+        return lines;
+    }
+
+    /** Samples appended. */
+    public int samples() {
+        return samples;
+    }
+
+    /** String and boolean fields of accepted lines, skipped by policy. */
+    public int nonNumericFields() {
+        return nonNumericFields;
+    }
+
+    /** Numeric fields of accepted lines that were NaN or infinite as doubles, dropped. */
+    public int nonFiniteValues() {
+        return nonFiniteValues;
+    }
+
+    /** Lines rejected; each is described by the accessors below, {@code i < rejectedLines()}. */
+    public int rejectedLines() {
+        return rejected;
+    }
+
+    /** Index in the parsed array of rejected line {@code i} (without its {@code \n}). */
+    public int rejectedLineStart(int i) {
+        return rejectedStart[i];
+    }
+
+    public int rejectedLineLength(int i) {
+        return rejectedLength[i];
+    }
+
+    /** Byte position of the problem, counted from the start of the record. */
+    public long rejectedPosition(int i) {
+        return rejectedPosition[i];
+    }
+
+    /** Stable reason code, e.g. {@code bad_number}. */
+    public String rejectedReason(int i) {
+        return rejectedReason[i];
+    }
+
+    public String rejectedMessage(int i) {
+        return rejectedMessage[i];
+    }
+}

@@ -1,0 +1,523 @@
+package io.tsagg.serde.ilp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tsagg.serde.ingest.IngestArena;
+import io.tsagg.serde.key.GroupKeySpec;
+import io.tsagg.serde.key.SeriesKeyHash;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Conformance tests for {@link LineProtocolParser}: the syntax of the InfluxDB v2 line-protocol
+ * reference (elements, data types, special characters and backslashes, comments, whitespace), our
+ * policies (timestamp precision and range, non-numeric and non-finite fields, group keys) and every
+ * reason code with the position it reports. Expected values are written from the reference, not
+ * taken from another parser.
+ */
+class LineProtocolParserTest {
+    private static final long T0_NS = 1_556_813_561_098_000_000L;
+    private static final long T0_MS = 1_556_813_561_098L;
+    private static final long DEFAULT_MS = 1_700_000_000_000L;
+
+    private final IngestArena arena = new IngestArena();
+    private final Map<Long, String> dictionary = new HashMap<>();
+    private LineProtocolParser parser = new LineProtocolParser();
+
+    @AfterEach
+    void noLeak() {
+        arena.close();
+        assertThat(arena.segmentsHeld()).isZero();
+    }
+
+    /** A decoded sample, with its key looked up in the keys the parser announced. */
+    record Sample(String key, long timestampMs, double value) {}
+
+    private void use(LineProtocolParser p) {
+        parser = p;
+        dictionary.clear();
+    }
+
+    private List<Sample> parse(String text) {
+        return parse(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private List<Sample> parse(byte[] bytes) {
+        arena.reset();
+        // Parse from an offset inside a larger array: positions must still count from the record.
+        byte[] padded = new byte[bytes.length + 7];
+        System.arraycopy(bytes, 0, padded, 3, bytes.length);
+        int n = parser.parse(padded, 3, bytes.length, DEFAULT_MS, arena);
+        for (int k = 0; k < arena.keyCount(); k++) {
+            String key =
+                    new String(
+                            arena.newKeyBytes(),
+                            arena.newKeyOffset(k),
+                            arena.newKeyLength(k),
+                            StandardCharsets.UTF_8);
+            assertThat(arena.newKeyId(k)).isEqualTo(id(key));
+            assertThat(dictionary.put(arena.newKeyId(k), key)).as("announced twice").isNull();
+        }
+        List<Sample> out = new ArrayList<>();
+        assertThat(arena.size()).isEqualTo(n);
+        for (int i = 0; i < n; i++) {
+            assertThat(dictionary).containsKey(arena.keyId(i));
+            out.add(new Sample(dictionary.get(arena.keyId(i)), arena.timestamp(i), arena.value(i)));
+        }
+        return out;
+    }
+
+    private static long id(String key) {
+        byte[] b = key.getBytes(StandardCharsets.UTF_8);
+        return SeriesKeyHash.hash(b, 0, b.length);
+    }
+
+    private void assertRejected(String text, String reason, int position) {
+        List<Sample> samples = parse(text);
+        assertThat(samples).as("samples of %s", text).isEmpty();
+        assertThat(parser.rejectedLines()).as("rejected lines of %s", text).isEqualTo(1);
+        assertThat(parser.rejectedReason(0)).as("reason for %s", text).isEqualTo(reason);
+        assertThat(parser.rejectedPosition(0)).as("position for %s", text).isEqualTo(position);
+        assertThat(parser.rejectedLineStart(0)).isEqualTo(3);
+        assertThat(parser.rejectedMessage(0)).startsWith(reason + " at byte " + position);
+    }
+
+    // ------------------------------------------------------------------ elements
+
+    @Test
+    void shouldParseMeasurementTagsFieldAndTimestamp() {
+        assertThat(parse("myMeasurement,tag1=value1,tag2=value2 fieldKey=1.5 " + T0_NS))
+                .containsExactly(
+                        new Sample("myMeasurement,tag1=value1,tag2=value2 fieldKey", T0_MS, 1.5));
+        assertThat(parser.lines()).isEqualTo(1);
+        assertThat(parser.rejectedLines()).isZero();
+    }
+
+    @Test
+    void shouldSortTagsByKeyIntoTheCanonicalSeriesKey() {
+        assertThat(parse("cpu,region=eu,host=a,az=1 usage=2 " + T0_NS))
+                .containsExactly(new Sample("cpu,az=1,host=a,region=eu usage", T0_MS, 2.0));
+    }
+
+    @Test
+    void shouldSortTagKeysAsUnsignedBytes() {
+        // 'B' (0x42) < '_' (0x5f) < 'a' (0x61) < 'é' (0xc3 0xa9)
+        assertThat(parse("m,é=1,a=2,_=3,B=4 f=1 " + T0_NS))
+                .extracting(Sample::key)
+                .containsExactly("m,B=4,_=3,a=2,é=1 f");
+    }
+
+    @Test
+    void shouldAcceptALineWithoutTags() {
+        assertThat(parse("cpu usage=0.5 " + T0_NS))
+                .containsExactly(new Sample("cpu usage", T0_MS, 0.5));
+    }
+
+    @Test
+    void shouldEmitOneSamplePerNumericField() {
+        assertThat(parse("cpu,host=a user=1,system=2i,idle=3u " + T0_NS))
+                .containsExactly(
+                        new Sample("cpu,host=a user", T0_MS, 1.0),
+                        new Sample("cpu,host=a system", T0_MS, 2.0),
+                        new Sample("cpu,host=a idle", T0_MS, 3.0));
+    }
+
+    @Test
+    void shouldUseTheDefaultTimeWhenTheTimestampIsMissing() {
+        assertThat(parse("cpu,host=a usage=1"))
+                .containsExactly(new Sample("cpu,host=a usage", DEFAULT_MS, 1));
+        assertThat(parse("cpu,host=a usage=1   \r"))
+                .containsExactly(new Sample("cpu,host=a usage", DEFAULT_MS, 1));
+    }
+
+    @Test
+    void shouldParseManyLinesPerRecordAndALastLineWithoutNewline() {
+        assertThat(parse("a f=1 1000000\nb f=2 2000000\r\nc f=3 3000000"))
+                .containsExactly(
+                        new Sample("a f", 1, 1), new Sample("b f", 2, 2), new Sample("c f", 3, 3));
+        assertThat(parser.lines()).isEqualTo(3);
+    }
+
+    @Test
+    void shouldSkipCommentsAndBlankLines() {
+        assertThat(parse("# a comment\n\n   \n\t\r\n  # indented comment f=1\na f=1 0\n#"))
+                .containsExactly(new Sample("a f", 0, 1));
+        assertThat(parser.lines()).isEqualTo(1);
+        assertThat(parser.rejectedLines()).isZero();
+    }
+
+    @Test
+    void shouldAcceptLeadingWhitespaceAndRunsOfSpacesBetweenSections() {
+        assertThat(parse("  \tcpu,host=a   usage=1    2000000  "))
+                .containsExactly(new Sample("cpu,host=a usage", 2, 1));
+    }
+
+    // ------------------------------------------------------------------ data types
+
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = ';',
+            value = {
+                "1; 1.0",
+                "1.0; 1.0",
+                "-1.5; -1.5",
+                ".5; 0.5",
+                "1.; 1.0",
+                "007; 7.0",
+                "-1.234456e+78; -1.234456e78",
+                "1E3; 1000.0",
+                "2.5e-3; 0.0025",
+                "0.1; 0.1",
+                "1e-999; 0.0",
+                "12485903i; 12485903",
+                "-12485903i; -12485903",
+                "9223372036854775807i; 9.223372036854775807E18",
+                "-9223372036854775808i; -9.223372036854775808E18",
+                "0u; 0",
+                "12485903u; 12485903",
+                "18446744073709551615u; 1.8446744073709551615E19",
+                "9007199254740993i; 9007199254740992",
+            })
+    void shouldParseFloatsIntegersAndUnsignedIntegers(String literal, double expected) {
+        assertThat(parse("m f=" + literal + " 0")).containsExactly(new Sample("m f", 0, expected));
+    }
+
+    @Test
+    void shouldParseFloatsCorrectlyRounded() {
+        java.util.Random random = new java.util.Random(11);
+        StringBuilder text = new StringBuilder();
+        double[] values = new double[500];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = Double.longBitsToDouble(random.nextLong() & 0x7FEF_FFFF_FFFF_FFFFL);
+            text.append("m f=").append(values[i]).append(' ').append(i).append("000000\n");
+        }
+        List<Sample> samples = parse(text.toString());
+        for (int i = 0; i < values.length; i++) {
+            assertThat(samples.get(i).value()).isEqualTo(values[i]);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"t", "T", "true", "True", "TRUE", "f", "F", "false", "False", "FALSE"})
+    void shouldSkipAndCountBooleans(String literal) {
+        assertThat(parse("m b=" + literal + ",x=1 0")).containsExactly(new Sample("m x", 0, 1));
+        assertThat(parser.nonNumericFields()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldSkipAndCountStringsWithEscapesAndSeparatorsInside() {
+        assertThat(
+                        parse(
+                                "m s=\"\\\"string\\\" within, a = string \\\\\",x=2,t=\"\",u=\"# no"
+                                        + " comment\" 0"))
+                .containsExactly(new Sample("m x", 0, 2));
+        assertThat(parser.nonNumericFields()).isEqualTo(3);
+        assertThat(parser.lines()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldAcceptALineWithOnlyNonNumericFields() {
+        assertThat(parse("m s=\"x\",b=true 0")).isEmpty();
+        assertThat(parser.lines()).isEqualTo(1);
+        assertThat(parser.nonNumericFields()).isEqualTo(2);
+        assertThat(parser.rejectedLines()).isZero();
+    }
+
+    @Test
+    void shouldDropAndCountNonFiniteValues() {
+        assertThat(parse("m a=1e999,b=-1e999,c=1 0")).containsExactly(new Sample("m c", 0, 1));
+        assertThat(parser.nonFiniteValues()).isEqualTo(2);
+        assertThat(parser.rejectedLines()).isZero();
+    }
+
+    // ------------------------------------------------------------------ special characters
+
+    @Test
+    void shouldUnescapeCommaAndSpaceInTheMeasurement() {
+        assertThat(parse("my\\ Measurement,t=1 f=1 0").get(0).key())
+                .isEqualTo("my\\ Measurement,t=1 f");
+        assertThat(parse("my\\,m f=1 0").get(0).key()).isEqualTo("my\\,m f");
+    }
+
+    @Test
+    void shouldKeepEqualsSignLiteralInTheMeasurement() {
+        // '=' needs no escape in a measurement, and "\=" is not an escape there: both stay.
+        assertThat(parse("a=b f=1 0").get(0).key()).isEqualTo("a=b f");
+        assertThat(parse("a\\=b f=1 0").get(0).key()).isEqualTo("a\\=b f");
+    }
+
+    @Test
+    void shouldUnescapeCommaEqualsAndSpaceInTagsAndFieldKeys() {
+        assertThat(
+                        parse("m,tag\\ Key1=tag\\ Value1,k\\,2=v\\=2 field\\ \\=\\,key=1 0")
+                                .get(0)
+                                .key())
+                .isEqualTo("m,k\\,2=v\\=2,tag\\ Key1=tag\\ Value1 field\\ \\=\\,key");
+    }
+
+    @Test
+    void shouldSortTagsByTheirUnescapedKeys() {
+        // Unescaped, "a b" < "a,b" < "aB" (0x20 < 0x2c < 0x42): the reference's canonical example.
+        assertThat(parse("foo,aB=y,a\\,b=z,a\\ b=x value=99 0").get(0).key())
+                .isEqualTo("foo,a\\ b=x,a\\,b=z,aB=y value");
+    }
+
+    @Test
+    void shouldLeaveUnsupportedEscapesInPlace() {
+        assertThat(parse("m,t=TLM\\x0201 f\\\"=1 0").get(0).key())
+                .isEqualTo("m,t=TLM\\x0201 f\\\"");
+    }
+
+    @Test
+    void shouldReadBackslashesAsTheReferenceTableSays() {
+        // \ -> \, \\ -> \, \\\ -> \\, \\\\ -> \\, \\\\\ -> \\\, \\\\\\ -> \\\  (inside a tag value)
+        String[] written = {"\\", "\\\\", "\\\\\\", "\\\\\\\\", "\\\\\\\\\\", "\\\\\\\\\\\\"};
+        int[] meant = {1, 1, 2, 2, 3, 3};
+        for (int i = 0; i < written.length; i++) {
+            Sample s = parse("m,t=a" + written[i] + "b f=1 0").get(0);
+            // Canonical form writes each backslash once unless another backslash follows it.
+            assertThat(s.key())
+                    .as(written[i])
+                    .isEqualTo(canonicalBackslashes("m,t=a", meant[i], "b f"));
+        }
+    }
+
+    private static String canonicalBackslashes(String before, int n, String after) {
+        // n backslashes followed by 'b': every backslash but the last is followed by one.
+        return before + "\\\\".repeat(n - 1) + "\\" + after;
+    }
+
+    @Test
+    void shouldGiveTwoSpellingsOfOneKeyTheSameId() {
+        parse("m,t=a\\b,u=1 f=1 0\nm,u=1,t=a\\\\b f=2 0");
+        assertThat(arena.keyId(0)).isEqualTo(arena.keyId(1));
+        assertThat(arena.keyCount()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldEscapeABackslashThatEndsAnElementOrPrecedesAnEscapedCharacter() {
+        // The tag value is "a\" (escaped as a\\) and then "x\,": written back so it reads the same.
+        assertThat(parse("m,t=a\\\\,u=x\\\\\\, f=1 0").get(0).key())
+                .isEqualTo("m,t=a\\\\,u=x\\\\\\, f");
+    }
+
+    @Test
+    void shouldAcceptUtf8AndQuotesInKeys() {
+        assertThat(parse("joe'smeasurement,pat'sTag=tag1,tagKey=🍭 \"f\"=100 0").get(0).key())
+                .isEqualTo("joe'smeasurement,pat'sTag=tag1,tagKey=🍭 \"f\"");
+    }
+
+    // ------------------------------------------------------------------ timestamps
+
+    @ParameterizedTest
+    @CsvSource({
+        "ns, 1556813561098765432, 1556813561098",
+        "ns, 1999999, 1",
+        "ns, 0, 0",
+        "us, 1556813561098765, 1556813561098",
+        "ms, 1556813561098, 1556813561098",
+        "s, 1556813561, 1556813561000",
+        "ns, 9223372036854775807, 9223372036854",
+        "s, 9223372036, 9223372036000",
+    })
+    void shouldConvertTimestampsToMillisecondsByFloorDivision(
+            String precision, long timestamp, long expectedMs) {
+        use(new LineProtocolParser(TimestampPrecision.of(precision), GroupKeySpec.series()));
+        assertThat(parse("m f=1 " + timestamp)).containsExactly(new Sample("m f", expectedMs, 1));
+    }
+
+    // ------------------------------------------------------------------ group keys
+
+    @Test
+    void shouldKeepOnlyTheGroupByTags() {
+        use(
+                new LineProtocolParser(
+                        TimestampPrecision.NANOSECONDS,
+                        GroupKeySpec.keep(List.of("region", "az"))));
+        assertThat(
+                        parse(
+                                "cpu,host=a,region=eu,az=1,dc=x usage=1 0\ncpu,host=b,region=eu,az=1 usage=2 0"))
+                .containsExactly(
+                        new Sample("cpu,az=1,region=eu usage", 0, 1),
+                        new Sample("cpu,az=1,region=eu usage", 0, 2));
+        assertThat(arena.keyCount()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldDropTheWithoutTags() {
+        use(
+                new LineProtocolParser(
+                        TimestampPrecision.NANOSECONDS, GroupKeySpec.drop(List.of("host"))));
+        assertThat(parse("cpu,host=a,region=eu usage=1 0"))
+                .containsExactly(new Sample("cpu,region=eu usage", 0, 1));
+    }
+
+    @Test
+    void shouldAnnounceEachGroupKeyOncePerParser() {
+        parse("cpu,host=a usage=1 0\ncpu,host=a usage=2 0");
+        assertThat(arena.keyCount()).isEqualTo(1);
+        parse("cpu,host=a usage=3 0\ncpu,host=b usage=4 0");
+        assertThat(arena.keyCount()).isEqualTo(1);
+        assertThat(dictionary).hasSize(2);
+    }
+
+    @Test
+    void shouldMapAFrameSeriesKeyToItsGroupKey() {
+        SeriesKeyBuilder b = new SeriesKeyBuilder(GroupKeySpec.keep(List.of("region")), 256);
+        byte[] key = "cpu,host=h-1,region=eu-2 usage_user".getBytes(StandardCharsets.UTF_8);
+        long id = b.groupIdOfSeriesKey(key, 0, key.length);
+        assertThat(new String(b.key(), 0, b.keyLength(), StandardCharsets.UTF_8))
+                .isEqualTo("cpu,region=eu-2 usage_user");
+        assertThat(id).isEqualTo(id("cpu,region=eu-2 usage_user"));
+        byte[] odd = "no field part".getBytes(StandardCharsets.UTF_8);
+        b.groupIdOfSeriesKey(odd, 0, 2);
+        assertThat(new String(b.key(), 0, b.keyLength(), StandardCharsets.UTF_8)).isEqualTo("no");
+    }
+
+    // ------------------------------------------------------------------ rejected lines
+
+    @Test
+    void shouldRejectOnlyTheBadLinesOfARecord() {
+        String good1 = "cpu,host=a usage=1 1000000";
+        String bad = "cpu,host=a usage=oops 1000000";
+        String good2 = "cpu,host=a usage=3 3000000";
+        List<Sample> samples = parse(good1 + "\n" + bad + "\n" + good2 + "\n");
+        assertThat(samples).extracting(Sample::value).containsExactly(1.0, 3.0);
+        assertThat(parser.rejectedLines()).isEqualTo(1);
+        assertThat(parser.rejectedReason(0)).isEqualTo("bad_field_value");
+        int lineStart = good1.length() + 1;
+        assertThat(parser.rejectedLineStart(0)).isEqualTo(3 + lineStart);
+        assertThat(parser.rejectedLineLength(0)).isEqualTo(bad.length());
+        assertThat(parser.rejectedPosition(0)).isEqualTo(lineStart + bad.indexOf("oops"));
+    }
+
+    @Test
+    void shouldRejectALineOverTheSizeLimit() {
+        use(new LineProtocolParser(TimestampPrecision.NANOSECONDS, GroupKeySpec.series(), 16, 256));
+        parse("m f=1 0\nmeasurement,host=abcdef f=1 0\nm f=2 0");
+        assertThat(arena.size()).isEqualTo(2);
+        assertThat(parser.rejectedReason(0)).isEqualTo("line_too_long");
+        assertThat(parser.rejectedPosition(0)).isEqualTo(8 + 16);
+        assertThat(parser.rejectedLineLength(0)).isEqualTo(29);
+    }
+
+    @Test
+    void shouldRejectBadUtf8() {
+        byte[] line = "m,t=ab f=1 0".getBytes(StandardCharsets.UTF_8);
+        line[5] = (byte) 0xC0; // overlong lead byte
+        parse(line);
+        assertThat(parser.rejectedReason(0)).isEqualTo("bad_utf8");
+        assertThat(parser.rejectedPosition(0)).isEqualTo(5);
+    }
+
+    @Test
+    void shouldRejectTooManyTags() {
+        use(new LineProtocolParser(TimestampPrecision.NANOSECONDS, GroupKeySpec.series(), 1024, 2));
+        assertThat(parse("m,a=1,b=2 f=1 0")).hasSize(1);
+        assertRejected("m,a=1,b=2,c=3 f=1 0", "too_many_tags", 10);
+    }
+
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            quoteCharacter = '\'',
+            value = {
+                // reason | line | position of the problem
+                "missing_measurement | ,t=a f=1 0 | 0",
+                "missing_measurement | ' ,t=a f=1' | 1",
+                "missing_fields | cpu | 3",
+                "missing_fields | cpu,host=a | 10",
+                "missing_fields | 'cpu   ' | 3",
+                "bad_tag | cpu,host f=1 | 8",
+                "bad_tag | cpu,host | 8",
+                "bad_tag | cpu,=a f=1 | 4",
+                "bad_tag | cpu,host= f=1 | 9",
+                "bad_tag | cpu,host=a=b f=1 | 10",
+                "bad_tag | cpu, f=1 | 4",
+                "bad_tag | 'cpu,host=a, f=1' | 11",
+                "duplicate_tag | cpu,a=1,b=2,a=3 f=1 | 12",
+                "bad_escape | cpu\\ | 3",
+                "bad_escape | cpu,t=a\\ | 7",
+                "bad_escape | cpu f\\ | 5",
+                "bad_field | cpu f | 5",
+                "bad_field | cpu =1 | 4",
+                "bad_field | cpu f=1, | 8",
+                "bad_field | 'cpu f=1, g=2' | 8",
+                "bad_field | cpu f=1,,g=2 | 8",
+                "bad_field | cpu f,g=1 | 5",
+                "bad_field_value | cpu f= | 6",
+                "bad_field_value | cpu f=,g=1 | 6",
+                "bad_field_value | cpu f=abc | 6",
+                "bad_field_value | cpu f=NaN | 6",
+                "bad_field_value | cpu f=inf | 6",
+                "bad_field_value | cpu f=tru | 6",
+                "bad_field_value | cpu f=+1 | 6",
+                "bad_field_value | cpu f=\"a\"x | 9",
+                "bad_number | cpu f=1.2.3 | 9",
+                "bad_number | cpu f=12x | 8",
+                "bad_number | cpu f=1e | 6",
+                "bad_number | cpu f=1e+ | 6",
+                "bad_number | cpu f=- | 6",
+                "bad_number | cpu f=. | 6",
+                "bad_number | cpu f=-.e1 | 6",
+                "bad_number | cpu f=1.5i | 9",
+                "bad_number | cpu f=1e3u | 9",
+                "bad_number | cpu f=1ii | 7",
+                "bad_number | cpu f=9223372036854775808i | 6",
+                "bad_number | cpu f=-9223372036854775809i | 6",
+                "bad_number | cpu f=-1u | 6",
+                "bad_number | cpu f=18446744073709551616u | 6",
+                "bad_number | cpu f=0x10 | 7",
+                "unterminated_string | cpu f=\"abc | 6",
+                "unterminated_string | cpu f=\"abc\\\" | 6",
+                "bad_timestamp | cpu f=1 12a | 10",
+                "bad_timestamp | cpu f=1 1 2 | 9",
+                "bad_timestamp | cpu f=1 - | 8",
+                "bad_timestamp | cpu f=1 1.5 | 9",
+                "timestamp_out_of_range | cpu f=1 -1 | 8",
+                "timestamp_out_of_range | cpu f=1 9223372036854775808 | 8",
+                "timestamp_out_of_range | cpu f=1 99999999999999999999 | 8",
+            })
+    void shouldRejectMalformedLinesWithReasonAndPosition(String reason, String line, int position) {
+        assertRejected(line, reason, position);
+    }
+
+    @Test
+    void shouldRejectTimestampsBeyondTheRangeAfterConversion() {
+        use(new LineProtocolParser(TimestampPrecision.SECONDS, GroupKeySpec.series()));
+        assertRejected("m f=1 9223372036855", "timestamp_out_of_range", 6);
+        assertRejected("m f=1 9223372036854775807", "timestamp_out_of_range", 6);
+        use(new LineProtocolParser(TimestampPrecision.MILLISECONDS, GroupKeySpec.series()));
+        assertRejected("m f=1 9223372036855", "timestamp_out_of_range", 6);
+    }
+
+    @Test
+    void shouldRejectAWholeLineWhenALaterPartIsBad() {
+        // The first field is fine, but the line is one point: nothing of it is used.
+        assertRejected("cpu a=1,b=x 0", "bad_field_value", 10);
+        assertRejected("cpu a=1 nope", "bad_timestamp", 8);
+    }
+
+    @Test
+    void shouldReuseArenaSegmentsAcrossRecords() {
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < 3000; i++) {
+            text.append("m,h=").append(i % 7).append(" f=").append(i).append(" 0\n");
+        }
+        byte[] record = text.toString().getBytes(StandardCharsets.UTF_8);
+        for (int round = 0; round < 5; round++) {
+            arena.reset();
+            assertThat(parser.parse(record, 0, record.length, 0, arena)).isEqualTo(3000);
+            assertThat(arena.value(2999)).isEqualTo(2999.0);
+        }
+        assertThat(arena.segmentsAllocated()).isEqualTo(3);
+    }
+}
