@@ -50,7 +50,7 @@ public final class GeneratorMain {
     private GeneratorMain() {}
 
     /** Parsed arguments. */
-    static final class Settings {
+    public static final class Settings {
         String bootstrapServers;
         String topic = "tsagg-input";
         String format = "frame";
@@ -61,7 +61,7 @@ public final class GeneratorMain {
         long seed = 42;
         final Properties kafka = new Properties();
 
-        static Settings parse(String... args) {
+        public static Settings parse(String... args) {
             Settings s = new Settings();
             for (int i = 0; i < args.length; i++) {
                 String arg = args[i];
