@@ -61,6 +61,14 @@ public final class GeneratorMain {
         long seed = 42;
         final Properties kafka = new Properties();
 
+        public String format() {
+            return format;
+        }
+
+        public int samplesPerRecord() {
+            return samplesPerRecord;
+        }
+
         public static Settings parse(String... args) {
             Settings s = new Settings();
             for (int i = 0; i < args.length; i++) {

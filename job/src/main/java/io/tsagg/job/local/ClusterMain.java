@@ -95,11 +95,17 @@ public final class ClusterMain {
                     out.println("Cancelling " + rest.get(0));
                     break;
                 case "kill-taskmanager":
-                    running(workDir).killTaskManager(index(rest));
+                    {
+                        StandaloneCluster c = running(workDir);
+                        c.killTaskManager(index(rest, c));
+                    }
                     out.println("Killed TaskManager " + rest.get(0));
                     break;
                 case "start-taskmanager":
-                    running(workDir).startTaskManager(index(rest));
+                    {
+                        StandaloneCluster c = running(workDir);
+                        c.startTaskManager(index(rest, c));
+                    }
                     out.println("Started TaskManager " + rest.get(0));
                     break;
                 case "status":
@@ -568,13 +574,23 @@ public final class ClusterMain {
         return args.get(0);
     }
 
-    private static int index(List<String> args) throws ArgumentException {
+    private static int index(List<String> args, StandaloneCluster cluster)
+            throws ArgumentException {
         String text = one(args, "a TaskManager index");
         try {
-            return Integer.parseInt(text);
+            int i = Integer.parseInt(text);
+            if (i >= 0 && i < cluster.taskManagerCount()) {
+                return i;
+            }
         } catch (NumberFormatException e) {
-            throw new ArgumentException("a TaskManager index is a number, got '" + text + "'");
+            // Reported below.
         }
+        throw new ArgumentException(
+                "a TaskManager index is 0.."
+                        + (cluster.taskManagerCount() - 1)
+                        + ", got '"
+                        + text
+                        + "'");
     }
 
     private static String value(List<String> args, int i, String name) throws ArgumentException {
