@@ -186,7 +186,7 @@ public final class ClusterMain {
             }
         }
         out.println();
-        out.println("Flink REST/UI API: " + cluster.restUrl() + "   logs: " + cluster.logDir());
+        out.println("Flink REST API: " + cluster.restUrl() + "   logs: " + cluster.logDir());
         out.println("Next: ./tsagg cluster submit [job arguments]; ./tsagg cluster produce;");
         out.println("      ./tsagg cluster results; ./tsagg cluster status; ./tsagg cluster stop");
     }
