@@ -16,6 +16,9 @@ public final class ChunkMoments {
      */
     final double[] lanes = new double[5 * 32];
 
+    /** Lane scratch for integer-coded vectors (min and max), as {@link #lanes}. */
+    final long[] longLanes = new long[2 * 32];
+
     private long count;
     private double sumHigh;
     private double sumLow;

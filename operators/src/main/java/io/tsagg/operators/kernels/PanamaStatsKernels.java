@@ -113,16 +113,18 @@ final class PanamaStatsKernels implements StatsKernels {
             s0.intoArray(lanes, 0);
             c0.intoArray(lanes, LANES);
             q0.intoArray(lanes, 2 * LANES);
-            ordered(mn0).reinterpretAsDoubles().intoArray(lanes, 3 * LANES);
-            ordered(mx0).reinterpretAsDoubles().intoArray(lanes, 4 * LANES);
+            // Scalar decode: a vector reinterpret back to doubles here made C2 box vectors.
+            long[] longLanes = out.longLanes;
+            mn0.intoArray(longLanes, 0);
+            mx0.intoArray(longLanes, LANES);
             for (int j = 0; j < LANES; j++) {
                 double d = lanes[j];
                 double tt = s + d;
                 c += ChunkMoments.twoSumError(s, d, tt) + lanes[LANES + j];
                 s = tt;
                 q += lanes[2 * LANES + j];
-                mn = Math.min(mn, lanes[3 * LANES + j]);
-                mx = Math.max(mx, lanes[4 * LANES + j]);
+                mn = Math.min(mn, unordered(longLanes[j]));
+                mx = Math.max(mx, unordered(longLanes[LANES + j]));
             }
         }
         for (; i < to; i++) {
@@ -157,6 +159,10 @@ final class PanamaStatsKernels implements StatsKernels {
      */
     private static LongVector ordered(DoubleVector x) {
         return ordered(x.reinterpretAsLongs());
+    }
+
+    private static double unordered(long key) {
+        return Double.longBitsToDouble(key ^ ((key >> 63) >>> 1));
     }
 
     private static LongVector ordered(LongVector bits) {
