@@ -119,6 +119,47 @@ public final class Summary {
         }
     }
 
+    /**
+     * Merges the moments of a chunk of values (e.g. from {@code StatsKernels#moments}) with Chan's
+     * parallel merge, as {@link #merge} does; {@code sum + sumCompensation} is the chunk's sum.
+     * First and last are not touched: the caller tracks them by timestamp. A chunk with {@code n ==
+     * 0} changes nothing.
+     */
+    public void mergeMoments(
+            long n,
+            double sum,
+            double sumCompensation,
+            double min,
+            double max,
+            double mean,
+            double m2) {
+        if (n == 0) {
+            return;
+        }
+        if (count == 0) {
+            this.count = n;
+            this.sum = sum;
+            this.compensation = sumCompensation;
+            this.min = min;
+            this.max = max;
+            this.mean = mean;
+            this.m2 = m2;
+            return;
+        }
+        long total = count + n;
+        double delta = mean - this.mean;
+        this.mean += delta * ((double) n / total);
+        this.m2 += m2 + delta * delta * ((double) count * n / total);
+        double t = this.sum + sum;
+        compensation +=
+                (Math.abs(this.sum) >= Math.abs(sum) ? (this.sum - t) + sum : (sum - t) + this.sum)
+                        + sumCompensation;
+        this.sum = t;
+        count = total;
+        this.min = Math.min(this.min, min);
+        this.max = Math.max(this.max, max);
+    }
+
     public Summary copyFrom(Summary o) {
         count = o.count;
         sum = o.sum;

@@ -1,0 +1,93 @@
+package io.tsagg.operators.kernels;
+
+import java.util.Objects;
+
+/**
+ * The scalar twin of the vector kernels: the same shifted, compensated one-pass algorithm, one
+ * element at a time. Runs everywhere; used when {@code jdk.incubator.vector} is absent or would be
+ * slow (see {@link StatsKernelsProvider}). Stateless and thread-safe.
+ *
+ * <p>The algorithm, one pass over memory: sum {@code xᵢ} with Knuth's TwoSum compensation (the sum
+ * as a double-double) and, with {@code K} the chunk's first value, {@code dᵢ² = (xᵢ − K)²}; then
+ * {@code Σd = Σx − n·K} (in double-double), {@code mean = K + Σd/n} and {@code M2 = Σd² − (Σd)²/n}.
+ * Shifting by a value of the chunk keeps M2 precise on a large offset with a tiny spread.
+ */
+public final class ScalarStatsKernels implements StatsKernels {
+    static final ScalarStatsKernels INSTANCE = new ScalarStatsKernels();
+
+    private ScalarStatsKernels() {}
+
+    @Override
+    public String name() {
+        return "scalar";
+    }
+
+    /** Hot path. */
+    @Override
+    public ChunkMoments moments(double[] values, int from, int to, ChunkMoments out) {
+        Objects.checkFromToIndex(from, to, values.length);
+        int n = to - from;
+        if (n == 0) {
+            return out.clear();
+        }
+        double k = values[from];
+        double s = 0.0;
+        double c = 0.0;
+        double q = 0.0;
+        double mn = Double.POSITIVE_INFINITY;
+        double mx = Double.NEGATIVE_INFINITY;
+        for (int i = from; i < to; i++) {
+            double x = values[i];
+            double t = s + x;
+            double bp = t - s;
+            c += (s - (t - bp)) + (x - bp);
+            s = t;
+            double d = x - k;
+            q += d * d;
+            mn = Math.min(mn, x);
+            mx = Math.max(mx, x);
+        }
+        return out.finish(n, k, s, c, q, mn, mx);
+    }
+
+    /** Hot path. */
+    @Override
+    public double sum(double[] values, int from, int to) {
+        Objects.checkFromToIndex(from, to, values.length);
+        double s = 0.0;
+        for (int i = from; i < to; i++) {
+            s += values[i];
+        }
+        return s;
+    }
+
+    /** Hot path. */
+    @Override
+    public int indexOfMin(long[] values, int from, int to) {
+        Objects.checkFromToIndex(from, to, values.length);
+        int at = -1;
+        long mn = Long.MAX_VALUE;
+        for (int i = from; i < to; i++) {
+            if (values[i] < mn || at < 0) {
+                mn = values[i];
+                at = i;
+            }
+        }
+        return at;
+    }
+
+    /** Hot path. */
+    @Override
+    public int indexOfMax(long[] values, int from, int to) {
+        Objects.checkFromToIndex(from, to, values.length);
+        int at = -1;
+        long mx = Long.MIN_VALUE;
+        for (int i = from; i < to; i++) {
+            if (values[i] >= mx) {
+                mx = values[i];
+                at = i;
+            }
+        }
+        return at;
+    }
+}

@@ -1,0 +1,20 @@
+package io.tsagg.operators.kernels;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import org.junit.jupiter.api.BeforeAll;
+
+/** Tests for {@link PanamaStatsKernels}; skipped when {@code jdk.incubator.vector} is absent. */
+class PanamaStatsKernelsTest extends StatsKernelsContract {
+    @BeforeAll
+    static void requireVectorModule() {
+        assumeTrue(
+                StatsKernelsProvider.vector().isPresent(),
+                "jdk.incubator.vector is absent: start the JVM with --add-modules");
+    }
+
+    @Override
+    StatsKernels kernels() {
+        return StatsKernelsProvider.vector().orElseThrow();
+    }
+}
