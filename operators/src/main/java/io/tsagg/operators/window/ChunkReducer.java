@@ -1,68 +1,67 @@
 package io.tsagg.operators.window;
 
+import io.tsagg.operators.kernels.ChunkMoments;
+import io.tsagg.operators.kernels.StatsKernels;
 import org.apache.flink.core.memory.MemorySegment;
 
 /**
  * Reduces a chunk of raw values (doubles in native order, as {@link MemorySegment#putDouble} writes
- * them) to (sum, min, max, mean, M2). The mean and M2 come from a two-pass algorithm over the
- * chunk, so a large offset with a tiny spread keeps its precision. Results are read through the
- * accessors after {@link #reduce}. Not thread-safe: one per store.
+ * them) to its moments with the JVM's {@link StatsKernels} (Vector API or the scalar twin): the
+ * values are copied into a reusable {@code double[]}, the portable form every JDK's Vector API
+ * loads, then reduced in one pass (compensated sum, min, max, mean and M2 from the chunk's first
+ * value). Results are read through the accessors after {@link #reduce}.
+ *
+ * <p>Not thread-safe: one per store. Allocates nothing once its scratch array fits the largest
+ * chunk.
  */
-public class ChunkReducer {
-    private double sum;
-    private double min;
-    private double max;
-    private double mean;
-    private double m2;
+public final class ChunkReducer {
+    private final StatsKernels kernels;
+    private final ChunkMoments moments = new ChunkMoments();
+    private double[] scratch = new double[512];
 
-    /** Reduces {@code n} doubles at {@code offset} of {@code segment}. */
-    public void reduce(MemorySegment segment, int offset, int n) {
-        double s = 0.0;
-        double c = 0.0;
-        double lo = Double.POSITIVE_INFINITY;
-        double hi = Double.NEGATIVE_INFINITY;
-        int end = offset + (n << 3);
-        for (int at = offset; at < end; at += 8) {
-            double v = segment.getDouble(at);
-            double t = s + v;
-            c += Math.abs(s) >= Math.abs(v) ? (s - t) + v : (v - t) + s;
-            s = t;
-            lo = Math.min(lo, v);
-            hi = Math.max(hi, v);
-        }
-        double mu = (s + c) / n;
-        double squares = 0.0;
-        double deviations = 0.0;
-        for (int at = offset; at < end; at += 8) {
-            double d = segment.getDouble(at) - mu;
-            squares += d * d;
-            deviations += d;
-        }
-        this.sum = s + c;
-        this.min = lo;
-        this.max = hi;
-        // The correction term removes the error of mu from the second pass.
-        this.mean = mu + deviations / n;
-        this.m2 = Math.max(0.0, squares - deviations * deviations / n);
+    public ChunkReducer(StatsKernels kernels) {
+        this.kernels = kernels;
     }
 
+    public StatsKernels kernels() {
+        return kernels;
+    }
+
+    /** Reduces {@code n} doubles at {@code offset} of {@code segment}. Hot path. */
+    public void reduce(MemorySegment segment, int offset, int n) {
+        if (scratch.length < n) {
+            scratch = new double[Integer.highestOneBit(n - 1) << 1];
+        }
+        double[] values = scratch;
+        for (int i = 0; i < n; i++) {
+            values[i] = segment.getDouble(offset + (i << 3));
+        }
+        kernels.moments(values, 0, n, moments);
+    }
+
+    /** High part of the compensated sum. */
     public double sum() {
-        return sum;
+        return moments.sumHigh();
+    }
+
+    /** Low (compensation) part of the sum: the sum is {@code sum() + sumCompensation()}. */
+    public double sumCompensation() {
+        return moments.sumLow();
     }
 
     public double min() {
-        return min;
+        return moments.min();
     }
 
     public double max() {
-        return max;
+        return moments.max();
     }
 
     public double mean() {
-        return mean;
+        return moments.mean();
     }
 
     public double m2() {
-        return m2;
+        return moments.m2();
     }
 }

@@ -271,6 +271,7 @@ public final class ManagedWindowStore implements WindowStore {
                 reduced,
                 fill,
                 reducer.sum(),
+                reducer.sumCompensation(),
                 reducer.min(),
                 reducer.max(),
                 reducer.mean(),
@@ -280,10 +281,13 @@ public final class ManagedWindowStore implements WindowStore {
 
     /** Folds one value straight into the summary (no chunk under memory pressure). */
     private void mergeOne(Pane p, int b, int at, int reduced, double value) {
-        merge(p, b, at, reduced, 1, value, value, value, value, 0.0);
+        merge(p, b, at, reduced, 1, value, 0.0, value, value, value, 0.0);
     }
 
-    /** Chan et al.'s merge of (n, sum, min, max, mean, m2) into a slot with {@code na} samples. */
+    /**
+     * Chan et al.'s merge of (n, sum + compensation, min, max, mean, m2) into a slot with {@code
+     * na} samples.
+     */
     private static void merge(
             Pane p,
             int b,
@@ -291,6 +295,7 @@ public final class ManagedWindowStore implements WindowStore {
             int na,
             int nb,
             double sumB,
+            double compB,
             double minB,
             double maxB,
             double meanB,
@@ -299,7 +304,7 @@ public final class ManagedWindowStore implements WindowStore {
         double comp = p.getDouble(COMP, b, at);
         if (na == 0) {
             p.putDouble(SUM, b, at, sumB);
-            p.putDouble(COMP, b, at, 0.0);
+            p.putDouble(COMP, b, at, compB);
             p.putDouble(MIN, b, at, minB);
             p.putDouble(MAX, b, at, maxB);
             p.putDouble(M2, b, at, m2B);
@@ -311,7 +316,7 @@ public final class ManagedWindowStore implements WindowStore {
         p.putDouble(
                 M2, b, at, p.getDouble(M2, b, at) + m2B + delta * delta * ((double) na * nb / n));
         double t = sum + sumB;
-        comp += Math.abs(sum) >= Math.abs(sumB) ? (sum - t) + sumB : (sumB - t) + sum;
+        comp += (Math.abs(sum) >= Math.abs(sumB) ? (sum - t) + sumB : (sumB - t) + sum) + compB;
         p.putDouble(SUM, b, at, t);
         p.putDouble(COMP, b, at, comp);
         p.putDouble(MIN, b, at, Math.min(p.getDouble(MIN, b, at), minB));

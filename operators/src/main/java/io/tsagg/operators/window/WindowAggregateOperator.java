@@ -1,5 +1,7 @@
 package io.tsagg.operators.window;
 
+import io.tsagg.operators.kernels.StatsKernels;
+import io.tsagg.operators.kernels.StatsKernelsProvider;
 import io.tsagg.operators.memory.PagePool;
 import io.tsagg.operators.memory.SlabAllocator;
 import io.tsagg.serde.collections.Long2IntOpenMap;
@@ -186,13 +188,15 @@ public final class WindowAggregateOperator extends AbstractStreamOperator<Window
             return new HeapWindowStore();
         }
         pool = PagePool.managed(memoryManager, this, budget);
+        StatsKernels kernels = StatsKernelsProvider.get();
         LOG.info(
                 "Window operator {} keeps its state off-heap: {} MiB of managed memory in pages of"
-                        + " {} bytes",
+                        + " {} bytes; chunk reductions run on the {} kernels",
                 getOperatorName(),
                 budget >> 20,
-                pool.pageSize());
-        return new ManagedWindowStore(new SlabAllocator(pool), spec, new ChunkReducer());
+                pool.pageSize(),
+                kernels.name());
+        return new ManagedWindowStore(new SlabAllocator(pool), spec, new ChunkReducer(kernels));
     }
 
     @Override
@@ -212,6 +216,9 @@ public final class WindowAggregateOperator extends AbstractStreamOperator<Window
             metrics.gauge("poolPagesBudget", () -> pool.maxPages());
             metrics.gauge("poolPageBytes", () -> pool.pageSize());
             metrics.gauge("chunkFlushes", () -> ((ManagedWindowStore) store).chunkFlushes());
+            // 1 when chunk reductions run on the Vector API kernels, 0 on the scalar twin.
+            int vector = StatsKernelsProvider.get() == StatsKernelsProvider.scalar() ? 0 : 1;
+            metrics.gauge("kernelVector", () -> vector);
         }
         metrics.gauge(
                 "stateBytesPerEntry",

@@ -2,6 +2,7 @@ package io.tsagg.operators.window;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tsagg.operators.kernels.StatsKernelsProvider;
 import io.tsagg.operators.memory.PagePool;
 import io.tsagg.operators.memory.SlabAllocator;
 import java.util.HashMap;
@@ -20,7 +21,8 @@ class ManagedWindowStoreTest {
     private ManagedWindowStore store = newStore(pool);
 
     private static ManagedWindowStore newStore(PagePool pool) {
-        return new ManagedWindowStore(new SlabAllocator(pool), SPEC, new ChunkReducer());
+        return new ManagedWindowStore(
+                new SlabAllocator(pool), SPEC, new ChunkReducer(StatsKernelsProvider.get()));
     }
 
     @AfterEach
