@@ -61,6 +61,9 @@ public final class FrameProducer {
         AtomicReference<Exception> failure = new AtomicReference<>();
         long[] counts = new long[2]; // records, samples
         long start = System.nanoTime();
+        // On a terminal one line is redrawn; in a log or pipe a line is printed every quarter.
+        boolean terminal = System.console() != null;
+        long step = terminal ? 100_000 : Math.max(1, total / 4);
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {
             records.forEach(
                     (frame, samples) -> {
@@ -78,8 +81,10 @@ public final class FrameProducer {
                         counts[0]++;
                         long before = counts[1];
                         counts[1] += samples;
-                        if (progress != null && (counts[1] / 100_000 != before / 100_000)) {
-                            printProgress(progress, counts[1], total, start);
+                        if (progress != null
+                                && counts[1] < total
+                                && counts[1] / step != before / step) {
+                            printProgress(progress, counts[1], total, start, terminal);
                         }
                     });
             producer.flush();
@@ -88,17 +93,25 @@ public final class FrameProducer {
             throw failure.get();
         }
         if (progress != null) {
-            printProgress(progress, counts[1], total, start);
-            progress.println();
+            printProgress(progress, counts[1], total, start, terminal);
+            if (terminal) {
+                progress.println();
+            }
         }
         return counts[0];
     }
 
-    private static void printProgress(PrintStream out, long done, long total, long startNanos) {
+    private static void printProgress(
+            PrintStream out, long done, long total, long startNanos, boolean terminal) {
         double seconds = Math.max(1e-3, (System.nanoTime() - startNanos) / 1e9);
         out.printf(
-                "\r  produced %,d / %,d samples (%d%%), %,.0f samples/s   ",
-                done, total, total == 0 ? 100 : done * 100 / total, done / seconds);
+                (terminal ? "\r" : "")
+                        + "  produced %,d / %,d samples (%d%%), %,.0f samples/s   %s",
+                done,
+                total,
+                total == 0 ? 100 : done * 100 / total,
+                done / seconds,
+                terminal ? "" : System.lineSeparator());
         out.flush();
     }
 }

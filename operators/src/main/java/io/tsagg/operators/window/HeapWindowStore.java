@@ -2,10 +2,7 @@ package io.tsagg.operators.window;
 
 import io.tsagg.serde.collections.Long2IntOpenMap;
 import java.io.IOException;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
@@ -15,130 +12,17 @@ import org.apache.flink.core.memory.DataOutputView;
  *
  * <p>Single-threaded. Has no memory budget of its own: {@link #add} always succeeds.
  */
-public final class HeapWindowStore implements WindowStore {
-    /** Panes held, sorted by start. Few at a time (window / pane + lateness). */
-    private final List<Pane> panes = new ArrayList<>();
+public final class HeapWindowStore extends PanedWindowStore<HeapWindowStore.Pane> {
 
-    private final ArrayDeque<Pane> freePanes = new ArrayDeque<>();
-    private final Summary scratch = new Summary();
-    private Pane lastPane;
-
-    private final KeyGroupIndex snapshotIndex = new KeyGroupIndex();
-    private final PaneMerger merger = new PaneMerger();
+    @Override
+    Pane newPane() {
+        return new Pane();
+    }
 
     @Override
     public boolean add(long keyId, long paneStart, long timestamp, double value) {
-        Pane pane = lastPane;
-        if (pane == null || pane.start != paneStart) {
-            pane = paneFor(paneStart);
-            lastPane = pane;
-        }
-        pane.add(keyId, timestamp, value);
+        paneFor(paneStart).add(keyId, timestamp, value);
         return true;
-    }
-
-    private Pane paneFor(long start) {
-        int lo = 0;
-        int hi = panes.size() - 1;
-        while (lo <= hi) {
-            int mid = (lo + hi) >>> 1;
-            long s = panes.get(mid).start;
-            if (s < start) {
-                lo = mid + 1;
-            } else if (s > start) {
-                hi = mid - 1;
-            } else {
-                return panes.get(mid);
-            }
-        }
-        Pane pane = freePanes.isEmpty() ? new Pane() : freePanes.pop();
-        pane.start = start;
-        panes.add(lo, pane);
-        return pane;
-    }
-
-    @Override
-    public long nextPaneStart(long from) {
-        for (Pane p : panes) {
-            if (p.start >= from) {
-                return p.start;
-            }
-        }
-        return Long.MAX_VALUE;
-    }
-
-    @Override
-    public void forEachSummary(long from, long to, SummaryVisitor visitor) throws Exception {
-        int first = -1;
-        int last = -1;
-        for (int i = 0; i < panes.size(); i++) {
-            long s = panes.get(i).start;
-            if (s >= from && s < to) {
-                if (first < 0) {
-                    first = i;
-                }
-                last = i;
-            }
-        }
-        if (first < 0) {
-            return;
-        }
-        if (first == last) {
-            Pane p = panes.get(first);
-            for (int slot = 0; slot < p.size; slot++) {
-                visitor.visit(p.keys[slot], p.load(slot, scratch));
-            }
-            return;
-        }
-        // Several panes (sliding window): merge per key in pane order, so first/last stay right.
-        merger.clear();
-        for (int i = first; i <= last; i++) {
-            Pane p = panes.get(i);
-            for (int slot = 0; slot < p.size; slot++) {
-                merger.add(p.keys[slot], p.load(slot, scratch));
-            }
-        }
-        merger.visitAll(visitor);
-    }
-
-    @Override
-    public boolean summaryOf(long keyId, long from, long to, Summary into) {
-        into.clear();
-        for (Pane p : panes) {
-            if (p.start >= from && p.start < to) {
-                int slot = p.slots.get(keyId);
-                if (slot >= 0) {
-                    into.merge(p.load(slot, scratch));
-                }
-            }
-        }
-        return into.count() > 0;
-    }
-
-    @Override
-    public void dropPanesBefore(long paneStart) {
-        while (!panes.isEmpty() && panes.get(0).start < paneStart) {
-            Pane p = panes.remove(0);
-            p.clear();
-            freePanes.push(p);
-            if (p == lastPane) {
-                lastPane = null;
-            }
-        }
-    }
-
-    @Override
-    public long liveEntries() {
-        long n = 0;
-        for (Pane p : panes) {
-            n += p.size;
-        }
-        return n;
-    }
-
-    @Override
-    public int livePanes() {
-        return panes.size();
     }
 
     @Override
@@ -147,74 +31,30 @@ public final class HeapWindowStore implements WindowStore {
         for (Pane p : panes) {
             bytes += p.bytes();
         }
-        for (Pane p : freePanes) {
+        for (Pane p : freePanes()) {
             bytes += p.bytes();
         }
         return bytes;
     }
 
-    // ---------------------------------------------------------------- checkpoints
-
     @Override
-    public void prepareSnapshot(KeyGroupOf keyGroupOf) {
-        int total = (int) liveEntries();
-        long[] items = new long[total];
-        int[] keyGroups = new int[total];
-        int n = 0;
-        for (int pi = 0; pi < panes.size(); pi++) {
-            Pane p = panes.get(pi);
-            for (int slot = 0; slot < p.size; slot++) {
-                items[n] = ((long) pi << 32) | slot;
-                keyGroups[n++] = keyGroupOf.keyGroup(p.keys[slot]);
-            }
-        }
-        snapshotIndex.build(items, keyGroups, n);
+    void writeSlot(Pane p, int slot, DataOutputView out) throws IOException {
+        p.load(slot, scratch).write(out);
+        out.writeInt(0); // no raw values: every sample is folded in on arrival
     }
 
     @Override
-    public void writeKeyGroup(int keyGroup, DataOutputView out) throws IOException {
-        int from = snapshotIndex.from(keyGroup);
-        int to = snapshotIndex.to(keyGroup);
-        out.writeInt(to - from);
-        for (int e = from; e < to; e++) {
-            long item = snapshotIndex.entry(e);
-            Pane p = panes.get((int) (item >>> 32));
-            int slot = (int) item;
-            out.writeLong(p.start);
-            out.writeLong(p.keys[slot]);
-            p.load(slot, scratch).write(out);
-            out.writeInt(0); // no raw values: every sample is folded in on arrival
+    void readSlot(Pane p, long keyId, DataInputView in) throws IOException {
+        scratch.read(in);
+        int raw = in.readInt();
+        for (int r = 0; r < raw; r++) {
+            scratch.addValue(in.readDouble());
         }
-    }
-
-    @Override
-    public void readKeyGroup(DataInputView in) throws IOException {
-        int n = in.readInt();
-        for (int i = 0; i < n; i++) {
-            long paneStart = in.readLong();
-            long key = in.readLong();
-            scratch.read(in);
-            int raw = in.readInt();
-            for (int r = 0; r < raw; r++) {
-                scratch.addValue(in.readDouble());
-            }
-            Pane p = paneFor(paneStart);
-            p.store(p.slotFor(key), scratch);
-        }
-        lastPane = null;
-    }
-
-    @Override
-    public void close() {
-        panes.clear();
-        freePanes.clear();
-        lastPane = null;
+        p.store(p.slotFor(keyId), scratch);
     }
 
     /** One pane: SoA summary columns, slot per key. */
-    private static final class Pane {
-        long start;
-        int size;
+    static final class Pane extends PanedWindowStore.Pane {
         final Long2IntOpenMap slots = new Long2IntOpenMap(64, -1);
         long[] keys = new long[64];
         long[] count = new long[64];
@@ -285,6 +125,7 @@ public final class HeapWindowStore implements WindowStore {
             }
         }
 
+        @Override
         Summary load(int s, Summary into) {
             into.count = count[s];
             into.sum = sum[s];
@@ -332,7 +173,18 @@ public final class HeapWindowStore implements WindowStore {
             last = Arrays.copyOf(last, n);
         }
 
-        void clear() {
+        @Override
+        long key(int slot) {
+            return keys[slot];
+        }
+
+        @Override
+        int find(long keyId) {
+            return slots.get(keyId);
+        }
+
+        @Override
+        void release() {
             size = 0;
             slots.clear();
         }

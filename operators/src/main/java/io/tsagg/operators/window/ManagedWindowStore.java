@@ -2,9 +2,6 @@ package io.tsagg.operators.window;
 
 import io.tsagg.operators.memory.SlabAllocator;
 import java.io.IOException;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.List;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 import org.apache.flink.core.memory.MemorySegment;
@@ -46,7 +43,7 @@ import org.apache.flink.core.memory.MemorySegment;
  *
  * <p>Single-threaded. {@link #close()} frees every block (the pool goes back to Flink separately).
  */
-public final class ManagedWindowStore implements WindowStore {
+public final class ManagedWindowStore extends PanedWindowStore<ManagedWindowStore.Pane> {
     // ---------------------------------------------------------------- layout
     static final int BLOCK_SHIFT = 9;
     static final int BLOCK_SLOTS = 1 << BLOCK_SHIFT;
@@ -86,12 +83,6 @@ public final class ManagedWindowStore implements WindowStore {
     private final SlabAllocator slab;
     private final int blockClass = SlabAllocator.sizeClass(BLOCK_BYTES);
     private final ChunkReducer reducer;
-    private final List<Pane> panes = new ArrayList<>();
-    private final ArrayDeque<Pane> freePanes = new ArrayDeque<>();
-    private final Summary scratch = new Summary();
-    private final PaneMerger merger = new PaneMerger();
-    private final KeyGroupIndex snapshotIndex = new KeyGroupIndex();
-    private Pane lastPane;
 
     /** No new chunks until panes are dropped: memory ran out once. */
     private boolean pressure;
@@ -126,11 +117,7 @@ public final class ManagedWindowStore implements WindowStore {
 
     @Override
     public boolean add(long keyId, long paneStart, long timestamp, double value) {
-        Pane p = lastPane;
-        if (p == null || p.start != paneStart) {
-            p = paneFor(paneStart);
-            lastPane = p;
-        }
+        Pane p = paneFor(paneStart);
         int slot = p.find(keyId);
         if (slot < 0) {
             slot = newSlot(p, keyId);
@@ -362,87 +349,6 @@ public final class ManagedWindowStore implements WindowStore {
         return slot;
     }
 
-    private Pane paneFor(long start) {
-        int lo = 0;
-        int hi = panes.size() - 1;
-        while (lo <= hi) {
-            int mid = (lo + hi) >>> 1;
-            long s = panes.get(mid).start;
-            if (s < start) {
-                lo = mid + 1;
-            } else if (s > start) {
-                hi = mid - 1;
-            } else {
-                return panes.get(mid);
-            }
-        }
-        Pane pane = freePanes.isEmpty() ? new Pane() : freePanes.pop();
-        pane.start = start;
-        panes.add(lo, pane);
-        return pane;
-    }
-
-    @Override
-    public long nextPaneStart(long from) {
-        for (Pane p : panes) {
-            if (p.start >= from && p.size > 0) {
-                return p.start;
-            }
-        }
-        return Long.MAX_VALUE;
-    }
-
-    @Override
-    public void forEachSummary(long from, long to, SummaryVisitor visitor) throws Exception {
-        int first = -1;
-        int last = -1;
-        for (int i = 0; i < panes.size(); i++) {
-            long s = panes.get(i).start;
-            if (s >= from && s < to) {
-                if (first < 0) {
-                    first = i;
-                }
-                last = i;
-            }
-        }
-        if (first < 0) {
-            return;
-        }
-        for (int i = first; i <= last; i++) {
-            reduceAll(panes.get(i), false);
-        }
-        if (first == last) {
-            Pane p = panes.get(first);
-            for (int slot = 0; slot < p.size; slot++) {
-                visitor.visit(p.key(slot), p.load(slot, scratch));
-            }
-            return;
-        }
-        merger.clear();
-        for (int i = first; i <= last; i++) {
-            Pane p = panes.get(i);
-            for (int slot = 0; slot < p.size; slot++) {
-                merger.add(p.key(slot), p.load(slot, scratch));
-            }
-        }
-        merger.visitAll(visitor);
-    }
-
-    @Override
-    public boolean summaryOf(long keyId, long from, long to, Summary into) {
-        into.clear();
-        for (Pane p : panes) {
-            if (p.start >= from && p.start < to) {
-                int slot = p.find(keyId);
-                if (slot >= 0) {
-                    reduceSlot(p, slot);
-                    into.merge(p.load(slot, scratch));
-                }
-            }
-        }
-        return into.count() > 0;
-    }
-
     /** Folds the raw values of one slot's chunk into its summary. */
     private void reduceSlot(Pane p, int slot) {
         int b = slot >>> BLOCK_SHIFT;
@@ -455,38 +361,6 @@ public final class ManagedWindowStore implements WindowStore {
             int fill = seg.getInt(base);
             reduceChunk(p, b, at, (int) state - fill, seg, base, fill);
         }
-    }
-
-    @Override
-    public void dropPanesBefore(long paneStart) {
-        boolean dropped = false;
-        while (!panes.isEmpty() && panes.get(0).start < paneStart) {
-            Pane p = panes.remove(0);
-            p.release();
-            freePanes.push(p);
-            if (p == lastPane) {
-                lastPane = null;
-            }
-            dropped = true;
-        }
-        if (dropped) {
-            slab.compact();
-            pressure = false;
-        }
-    }
-
-    @Override
-    public long liveEntries() {
-        long n = 0;
-        for (Pane p : panes) {
-            n += p.size;
-        }
-        return n;
-    }
-
-    @Override
-    public int livePanes() {
-        return panes.size();
     }
 
     @Override
@@ -507,73 +381,61 @@ public final class ManagedWindowStore implements WindowStore {
     // ---------------------------------------------------------------- checkpoints
 
     @Override
-    public void prepareSnapshot(KeyGroupOf keyGroupOf) {
-        int total = (int) liveEntries();
-        long[] items = new long[total];
-        int[] keyGroups = new int[total];
-        int n = 0;
-        for (int pi = 0; pi < panes.size(); pi++) {
-            Pane p = panes.get(pi);
-            for (int slot = 0; slot < p.size; slot++) {
-                items[n] = ((long) pi << 32) | slot;
-                keyGroups[n++] = keyGroupOf.keyGroup(p.key(slot));
-            }
-        }
-        snapshotIndex.build(items, keyGroups, n);
+    Pane newPane() {
+        return new Pane();
     }
 
     @Override
-    public void writeKeyGroup(int keyGroup, DataOutputView out) throws IOException {
-        int from = snapshotIndex.from(keyGroup);
-        int to = snapshotIndex.to(keyGroup);
-        out.writeInt(to - from);
-        for (int e = from; e < to; e++) {
-            long item = snapshotIndex.entry(e);
-            Pane p = panes.get((int) (item >>> 32));
-            int slot = (int) item;
-            out.writeLong(p.start);
-            out.writeLong(p.key(slot));
-            // Raw values stay raw, so reduction order (and every bit) survives a restore.
-            int b = slot >>> BLOCK_SHIFT;
-            int at = (slot & BLOCK_MASK) << 3;
-            int chunk = (int) (p.get(STATE, b, at) >>> 32);
-            int fill = chunk == NO_CHUNK ? 0 : chunkSegment(chunk).getInt(chunkOffset(chunk));
-            p.load(slot, scratch, fill).write(out);
-            out.writeInt(fill);
-            if (fill > 0) {
-                MemorySegment seg = chunkSegment(chunk);
-                int values = chunkOffset(chunk) + CHUNK_HEADER;
-                for (int i = 0; i < fill; i++) {
-                    out.writeDouble(seg.getDouble(values + (i << 3)));
-                }
+    void beforeRead(Pane p) {
+        reduceAll(p, false);
+    }
+
+    @Override
+    void beforeRead(Pane p, int slot) {
+        reduceSlot(p, slot);
+    }
+
+    @Override
+    void afterDrop() {
+        slab.compact();
+        pressure = false;
+    }
+
+    @Override
+    void writeSlot(Pane p, int slot, DataOutputView out) throws IOException {
+        // Raw values stay raw, so reduction order (and every bit) survives a restore.
+        int b = slot >>> BLOCK_SHIFT;
+        int at = (slot & BLOCK_MASK) << 3;
+        int chunk = (int) (p.get(STATE, b, at) >>> 32);
+        int fill = chunk == NO_CHUNK ? 0 : chunkSegment(chunk).getInt(chunkOffset(chunk));
+        p.load(slot, scratch, fill).write(out);
+        out.writeInt(fill);
+        if (fill > 0) {
+            MemorySegment seg = chunkSegment(chunk);
+            int values = chunkOffset(chunk) + CHUNK_HEADER;
+            for (int i = 0; i < fill; i++) {
+                out.writeDouble(seg.getDouble(values + (i << 3)));
             }
         }
     }
 
     @Override
-    public void readKeyGroup(DataInputView in) throws IOException {
-        int n = in.readInt();
-        for (int i = 0; i < n; i++) {
-            long paneStart = in.readLong();
-            long key = in.readLong();
-            scratch.read(in);
-            int raw = in.readInt();
-            Pane p = paneFor(paneStart);
-            int slot = p.find(key);
-            if (slot < 0) {
-                slot = newSlot(p, key);
-            }
-            if (slot < 0) {
-                throw new IOException(
-                        "not enough managed memory to restore the window state: "
-                                + liveEntries()
-                                + " entries restored so far; give the job more managed memory"
-                                + " (taskmanager.memory.managed.size or .fraction)");
-            }
-            p.store(slot, scratch);
-            restoreRaw(p, slot, (int) scratch.count, raw, in);
+    void readSlot(Pane p, long key, DataInputView in) throws IOException {
+        scratch.read(in);
+        int raw = in.readInt();
+        int slot = p.find(key);
+        if (slot < 0) {
+            slot = newSlot(p, key);
         }
-        lastPane = null;
+        if (slot < 0) {
+            throw new IOException(
+                    "not enough managed memory to restore the window state: "
+                            + liveEntries()
+                            + " entries restored so far; give the job more managed memory"
+                            + " (taskmanager.memory.managed.size or .fraction)");
+        }
+        p.store(slot, scratch);
+        restoreRaw(p, slot, (int) scratch.count, raw, in);
     }
 
     /** Puts restored raw values back into a chunk (or folds them in if there is no memory). */
@@ -600,23 +462,11 @@ public final class ManagedWindowStore implements WindowStore {
         p.put(STATE, b, at, state(chunk, reduced + raw));
     }
 
-    @Override
-    public void close() {
-        for (Pane p : panes) {
-            p.release();
-        }
-        panes.clear();
-        freePanes.clear();
-        lastPane = null;
-    }
-
     /**
      * One pane: column blocks and the probe table, all in slab blocks. The few heap arrays hold
      * block addresses only.
      */
-    private final class Pane {
-        long start;
-        int size;
+    final class Pane extends PanedWindowStore.Pane {
 
         /** Per column, per block: segment and base offset. */
         final MemorySegment[][] segments = new MemorySegment[COLUMNS][4];
@@ -648,11 +498,13 @@ public final class ManagedWindowStore implements WindowStore {
             segments[column][block].putDouble(bases[column][block] + at, v);
         }
 
+        @Override
         long key(int slot) {
             return get(KEY, slot >>> BLOCK_SHIFT, (slot & BLOCK_MASK) << 3);
         }
 
         /** Slot of the key, or -1. Hot path. */
+        @Override
         int find(long keyId) {
             if (tableCapacity == 0) {
                 return -1;
@@ -774,6 +626,7 @@ public final class ManagedWindowStore implements WindowStore {
             return true;
         }
 
+        @Override
         Summary load(int slot, Summary s) {
             return load(slot, s, 0);
         }
@@ -815,6 +668,7 @@ public final class ManagedWindowStore implements WindowStore {
         }
 
         /** Frees every chunk, column block and table block. */
+        @Override
         void release() {
             for (int slot = 0; slot < size; slot++) {
                 int chunk =

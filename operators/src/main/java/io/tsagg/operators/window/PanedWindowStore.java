@@ -1,0 +1,243 @@
+package io.tsagg.operators.window;
+
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.core.memory.DataInputView;
+import org.apache.flink.core.memory.DataOutputView;
+
+/**
+ * What every {@link WindowStore} does the same way: a few live panes sorted by start (recycled when
+ * dropped), visits of a window's panes with a per-key merge for sliding windows, and the key-group
+ * loop of snapshots. Subclasses own the slots of a pane: how they are laid out, how a sample is
+ * added, and how one entry is written and read.
+ *
+ * <p>Single-threaded.
+ */
+abstract class PanedWindowStore<P extends PanedWindowStore.Pane> implements WindowStore {
+    /** One pane's slots; {@link #start} and {@link #size} are kept by the subclass. */
+    abstract static class Pane {
+        long start;
+        int size;
+
+        /** Key id of a slot. */
+        abstract long key(int slot);
+
+        /** Slot of a key, or -1. */
+        abstract int find(long keyId);
+
+        /** The slot's summary, loaded into {@code into}. */
+        abstract Summary load(int slot, Summary into);
+
+        /** Frees the pane's slots so it can be reused. */
+        abstract void release();
+    }
+
+    /** Panes held, sorted by start. Few at a time (window / pane + lateness). */
+    final List<P> panes = new ArrayList<>();
+
+    private final ArrayDeque<P> freePanes = new ArrayDeque<>();
+    final Summary scratch = new Summary();
+    private final PaneMerger merger = new PaneMerger();
+    private final KeyGroupIndex snapshotIndex = new KeyGroupIndex();
+    private P lastPane;
+
+    /** A new, empty pane. */
+    abstract P newPane();
+
+    /** Called before a pane's summaries are read (a store may have raw values to fold in). */
+    void beforeRead(P pane) {}
+
+    /** Called before one slot's summary is read. */
+    void beforeRead(P pane, int slot) {}
+
+    /** Called after panes were dropped and released. */
+    void afterDrop() {}
+
+    /** Writes one slot's entry after its pane start and key: summary and raw values. */
+    abstract void writeSlot(P pane, int slot, DataOutputView out) throws IOException;
+
+    /** Reads what {@link #writeSlot} wrote into the pane, for a key. */
+    abstract void readSlot(P pane, long keyId, DataInputView in) throws IOException;
+
+    /**
+     * The pane starting at {@code start}, made if missing; cached for runs of samples. Hot path.
+     */
+    final P paneFor(long start) {
+        P pane = lastPane;
+        if (pane != null && pane.start == start) {
+            return pane;
+        }
+        int lo = 0;
+        int hi = panes.size() - 1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            long s = panes.get(mid).start;
+            if (s < start) {
+                lo = mid + 1;
+            } else if (s > start) {
+                hi = mid - 1;
+            } else {
+                lastPane = panes.get(mid);
+                return lastPane;
+            }
+        }
+        pane = freePanes.isEmpty() ? newPane() : freePanes.pop();
+        pane.start = start;
+        panes.add(lo, pane);
+        lastPane = pane;
+        return pane;
+    }
+
+    @Override
+    public long nextPaneStart(long from) {
+        for (P p : panes) {
+            if (p.start >= from && p.size > 0) {
+                return p.start;
+            }
+        }
+        return Long.MAX_VALUE;
+    }
+
+    @Override
+    public void forEachSummary(long from, long to, SummaryVisitor visitor) throws Exception {
+        int first = -1;
+        int last = -1;
+        for (int i = 0; i < panes.size(); i++) {
+            long s = panes.get(i).start;
+            if (s >= from && s < to) {
+                if (first < 0) {
+                    first = i;
+                }
+                last = i;
+            }
+        }
+        if (first < 0) {
+            return;
+        }
+        for (int i = first; i <= last; i++) {
+            beforeRead(panes.get(i));
+        }
+        if (first == last) {
+            P p = panes.get(first);
+            for (int slot = 0; slot < p.size; slot++) {
+                visitor.visit(p.key(slot), p.load(slot, scratch));
+            }
+            return;
+        }
+        // Several panes (sliding window): merge per key in pane order, so first/last stay right.
+        merger.clear();
+        for (int i = first; i <= last; i++) {
+            P p = panes.get(i);
+            for (int slot = 0; slot < p.size; slot++) {
+                merger.add(p.key(slot), p.load(slot, scratch));
+            }
+        }
+        merger.visitAll(visitor);
+    }
+
+    @Override
+    public boolean summaryOf(long keyId, long from, long to, Summary into) {
+        into.clear();
+        for (P p : panes) {
+            if (p.start >= from && p.start < to) {
+                int slot = p.find(keyId);
+                if (slot >= 0) {
+                    beforeRead(p, slot);
+                    into.merge(p.load(slot, scratch));
+                }
+            }
+        }
+        return into.count() > 0;
+    }
+
+    @Override
+    public void dropPanesBefore(long paneStart) {
+        boolean dropped = false;
+        while (!panes.isEmpty() && panes.get(0).start < paneStart) {
+            P p = panes.remove(0);
+            p.release();
+            freePanes.push(p);
+            if (p == lastPane) {
+                lastPane = null;
+            }
+            dropped = true;
+        }
+        if (dropped) {
+            afterDrop();
+        }
+    }
+
+    @Override
+    public long liveEntries() {
+        long n = 0;
+        for (P p : panes) {
+            n += p.size;
+        }
+        return n;
+    }
+
+    @Override
+    public int livePanes() {
+        return panes.size();
+    }
+
+    /** Panes kept for reuse, for byte accounting. */
+    final Iterable<P> freePanes() {
+        return freePanes;
+    }
+
+    // ---------------------------------------------------------------- checkpoints
+
+    @Override
+    public void prepareSnapshot(KeyGroupOf keyGroupOf) {
+        int total = (int) liveEntries();
+        long[] items = new long[total];
+        int[] keyGroups = new int[total];
+        int n = 0;
+        for (int pi = 0; pi < panes.size(); pi++) {
+            P p = panes.get(pi);
+            for (int slot = 0; slot < p.size; slot++) {
+                items[n] = ((long) pi << 32) | slot;
+                keyGroups[n++] = keyGroupOf.keyGroup(p.key(slot));
+            }
+        }
+        snapshotIndex.build(items, keyGroups, n);
+    }
+
+    @Override
+    public void writeKeyGroup(int keyGroup, DataOutputView out) throws IOException {
+        int from = snapshotIndex.from(keyGroup);
+        int to = snapshotIndex.to(keyGroup);
+        out.writeInt(to - from);
+        for (int e = from; e < to; e++) {
+            long item = snapshotIndex.entry(e);
+            P p = panes.get((int) (item >>> 32));
+            int slot = (int) item;
+            out.writeLong(p.start);
+            out.writeLong(p.key(slot));
+            writeSlot(p, slot, out);
+        }
+    }
+
+    @Override
+    public void readKeyGroup(DataInputView in) throws IOException {
+        int n = in.readInt();
+        for (int i = 0; i < n; i++) {
+            long paneStart = in.readLong();
+            long key = in.readLong();
+            readSlot(paneFor(paneStart), key, in);
+        }
+    }
+
+    @Override
+    public void close() {
+        for (P p : panes) {
+            p.release();
+        }
+        panes.clear();
+        freePanes.clear();
+        lastPane = null;
+    }
+}
