@@ -2,7 +2,6 @@ package io.tsagg.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tsagg.job.config.JobConfig;
 import io.tsagg.job.generate.LineProtocolProducer;
@@ -11,10 +10,7 @@ import io.tsagg.job.kafka.DeadLetterSerializationSchema;
 import io.tsagg.job.local.KafkaBroker;
 import io.tsagg.job.local.TopicReader;
 import io.tsagg.serde.ilp.TimestampPrecision;
-import java.math.BigDecimal;
-import java.math.MathContext;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -127,22 +123,13 @@ class LineProtocolEndToEndTest {
         TsaggJob.build(env, config);
         env.execute("ilp-e2e");
 
-        Map<String, Expected> expected = expected(generator);
-        expect(expected, "cpu,region=zz-9 usage_user", START_MS + 1_000, 1.5);
-        expect(expected, "cpu,region=zz-9 usage_user", START_MS + 2_000, 2.5);
-        expect(expected, "cpu,region=zz-9 usage_system", START_MS + 1_000, 4.0);
-
-        Map<String, JsonNode> actual = new HashMap<>();
-        for (ConsumerRecord<byte[], byte[]> r :
-                TopicReader.readCommitted(broker.bootstrapServers(), new Properties(), "ilp-out")) {
-            JsonNode node = JSON.readTree(r.value());
-            String id = node.get("key").asText() + "@" + node.get("window_start").asLong();
-            assertThat(actual.put(id, node)).as("duplicate result for %s", id).isNull();
-        }
-        assertThat(actual.keySet()).isEqualTo(expected.keySet());
-        for (Map.Entry<String, Expected> e : expected.entrySet()) {
-            e.getValue().check(e.getKey(), actual.get(e.getKey()));
-        }
+        ExpectedWindows.of(generator, WINDOW_MS, LineProtocolEndToEndTest::regionKey)
+                .add("cpu,region=zz-9 usage_user", START_MS + 1_000, 1.5)
+                .add("cpu,region=zz-9 usage_user", START_MS + 2_000, 2.5)
+                .add("cpu,region=zz-9 usage_system", START_MS + 1_000, 4.0)
+                .assertMatches(
+                        TopicReader.readCommitted(
+                                broker.bootstrapServers(), new Properties(), "ilp-out"));
 
         List<ConsumerRecord<byte[], byte[]>> dead =
                 TopicReader.readCommitted(broker.bootstrapServers(), new Properties(), "ilp-dlq");
@@ -212,74 +199,5 @@ class LineProtocolEndToEndTest {
             }
         }
         return sections[0].split(",")[0] + "," + region + " " + sections[1];
-    }
-
-    private static Map<String, Expected> expected(SampleGenerator generator) throws Exception {
-        Map<String, Expected> windows = new HashMap<>();
-        generator.forEach((s, ts, v) -> expect(windows, regionKey(generator.seriesKey(s)), ts, v));
-        return windows;
-    }
-
-    private static void expect(Map<String, Expected> windows, String key, long ts, double v) {
-        long start = Math.floorDiv(ts, WINDOW_MS) * WINDOW_MS;
-        windows.computeIfAbsent(key + "@" + start, k -> new Expected()).add(ts, v);
-    }
-
-    /** Straightforward statistics of one (group key, window). */
-    private static final class Expected {
-        final List<Long> times = new ArrayList<>();
-        final List<Double> values = new ArrayList<>();
-
-        void add(long ts, double v) {
-            times.add(ts);
-            values.add(v);
-        }
-
-        void check(String id, JsonNode actual) {
-            int n = values.size();
-            BigDecimal sum = BigDecimal.ZERO;
-            double min = Double.POSITIVE_INFINITY;
-            double max = Double.NEGATIVE_INFINITY;
-            int firstAt = 0;
-            int lastAt = 0;
-            for (int i = 0; i < n; i++) {
-                double v = values.get(i);
-                sum = sum.add(new BigDecimal(v));
-                min = Math.min(min, v);
-                max = Math.max(max, v);
-                firstAt = times.get(i) < times.get(firstAt) ? i : firstAt;
-                lastAt = times.get(i) > times.get(lastAt) ? i : lastAt;
-            }
-            BigDecimal mean = sum.divide(BigDecimal.valueOf(n), MathContext.DECIMAL128);
-            assertThat(actual.get("count").asLong()).as(id + " count").isEqualTo(n);
-            assertThat(actual.get("min").asDouble()).as(id + " min").isEqualTo(min);
-            assertThat(actual.get("max").asDouble()).as(id + " max").isEqualTo(max);
-            assertThat(actual.get("first").asDouble())
-                    .as(id + " first")
-                    .isEqualTo(values.get(firstAt));
-            assertThat(actual.get("last").asDouble())
-                    .as(id + " last")
-                    .isEqualTo(values.get(lastAt));
-            assertRelative(id + " sum", actual.get("sum").asDouble(), sum.doubleValue());
-            assertRelative(id + " mean", actual.get("mean").asDouble(), mean.doubleValue());
-            if (n >= 2) {
-                BigDecimal squares = BigDecimal.ZERO;
-                for (double v : values) {
-                    BigDecimal d = new BigDecimal(v).subtract(mean);
-                    squares = squares.add(d.multiply(d));
-                }
-                double stddev =
-                        Math.sqrt(
-                                squares.divide(BigDecimal.valueOf(n - 1), MathContext.DECIMAL128)
-                                        .doubleValue());
-                assertRelative(id + " stddev", actual.get("stddev").asDouble(), stddev);
-            }
-        }
-
-        private static void assertRelative(String what, double actual, double expected) {
-            assertThat(Math.abs(actual - expected))
-                    .as("%s: %s vs expected %s", what, actual, expected)
-                    .isLessThanOrEqualTo(1e-9 * Math.abs(expected));
-        }
     }
 }

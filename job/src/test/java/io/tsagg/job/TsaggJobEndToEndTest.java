@@ -2,7 +2,6 @@ package io.tsagg.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tsagg.job.config.JobConfig;
 import io.tsagg.job.generate.FrameProducer;
@@ -11,14 +10,10 @@ import io.tsagg.job.kafka.DeadLetterSerializationSchema;
 import io.tsagg.job.local.KafkaBroker;
 import io.tsagg.job.local.TopicReader;
 import io.tsagg.serde.frame.FrameWriter;
-import java.math.BigDecimal;
-import java.math.MathContext;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.MemorySize;
@@ -97,21 +92,10 @@ class TsaggJobEndToEndTest {
         TsaggJob.build(env, config);
         env.execute("e2e");
 
-        Map<String, Expected> expected = expected(generator);
-        List<ConsumerRecord<byte[], byte[]>> results =
-                TopicReader.readCommitted(broker.bootstrapServers(), new Properties(), "e2e-out");
-        Map<String, JsonNode> actual = new HashMap<>();
-        for (ConsumerRecord<byte[], byte[]> r : results) {
-            JsonNode node = JSON.readTree(r.value());
-            String id = node.get("key").asText() + "@" + node.get("window_start").asLong();
-            assertThat(actual.put(id, node)).as("duplicate result for %s", id).isNull();
-            assertThat(new String(r.key(), StandardCharsets.UTF_8))
-                    .isEqualTo(node.get("key").asText());
-        }
-        assertThat(actual.keySet()).isEqualTo(expected.keySet());
-        for (Map.Entry<String, Expected> e : expected.entrySet()) {
-            e.getValue().check(e.getKey(), actual.get(e.getKey()));
-        }
+        ExpectedWindows.of(generator, WINDOW_MS)
+                .assertMatches(
+                        TopicReader.readCommitted(
+                                broker.bootstrapServers(), new Properties(), "e2e-out"));
 
         List<ConsumerRecord<byte[], byte[]>> dead =
                 TopicReader.readCommitted(broker.bootstrapServers(), new Properties(), "e2e-dlq");
@@ -162,84 +146,5 @@ class TsaggJobEndToEndTest {
         conf.set(TaskManagerOptions.NETWORK_MEMORY_MIN, MemorySize.parse("64m"));
         conf.set(TaskManagerOptions.NETWORK_MEMORY_MAX, MemorySize.parse("64m"));
         return conf;
-    }
-
-    // ------------------------------------------------------------ independent computation
-
-    private static Map<String, Expected> expected(SampleGenerator generator) throws Exception {
-        Map<String, Expected> windows = new HashMap<>();
-        generator.forEach(
-                (s, ts, v) -> {
-                    long start = Math.floorDiv(ts, WINDOW_MS) * WINDOW_MS;
-                    windows.computeIfAbsent(
-                                    generator.seriesKey(s) + "@" + start, k -> new Expected())
-                            .add(ts, v);
-                });
-        return windows;
-    }
-
-    /** Straightforward statistics of one (key, window), kept as plain lists. */
-    private static final class Expected {
-        final List<long[]> times = new ArrayList<>();
-        final List<Double> values = new ArrayList<>();
-
-        void add(long ts, double v) {
-            times.add(new long[] {ts});
-            values.add(v);
-        }
-
-        void check(String id, JsonNode actual) {
-            int n = values.size();
-            BigDecimal sum = BigDecimal.ZERO;
-            double min = Double.POSITIVE_INFINITY;
-            double max = Double.NEGATIVE_INFINITY;
-            int firstAt = 0;
-            int lastAt = 0;
-            for (int i = 0; i < n; i++) {
-                double v = values.get(i);
-                sum = sum.add(new BigDecimal(v));
-                min = Math.min(min, v);
-                max = Math.max(max, v);
-                if (times.get(i)[0] < times.get(firstAt)[0]) {
-                    firstAt = i;
-                }
-                if (times.get(i)[0] > times.get(lastAt)[0]) {
-                    lastAt = i;
-                }
-            }
-            BigDecimal mean = sum.divide(BigDecimal.valueOf(n), MathContext.DECIMAL128);
-            BigDecimal squares = BigDecimal.ZERO;
-            for (double v : values) {
-                BigDecimal d = new BigDecimal(v).subtract(mean);
-                squares = squares.add(d.multiply(d));
-            }
-            assertThat(actual.get("count").asLong()).as(id + " count").isEqualTo(n);
-            assertThat(actual.get("min").asDouble()).as(id + " min").isEqualTo(min);
-            assertThat(actual.get("max").asDouble()).as(id + " max").isEqualTo(max);
-            assertThat(actual.get("first").asDouble())
-                    .as(id + " first")
-                    .isEqualTo(values.get(firstAt));
-            assertThat(actual.get("last").asDouble())
-                    .as(id + " last")
-                    .isEqualTo(values.get(lastAt));
-            assertRelative(id + " sum", actual.get("sum").asDouble(), sum.doubleValue());
-            assertRelative(id + " mean", actual.get("mean").asDouble(), mean.doubleValue());
-            if (n < 2) {
-                assertThat(actual.get("stddev").isNull()).as(id + " stddev").isTrue();
-            } else {
-                double stddev =
-                        Math.sqrt(
-                                squares.divide(BigDecimal.valueOf(n - 1), MathContext.DECIMAL128)
-                                        .doubleValue());
-                assertRelative(id + " stddev", actual.get("stddev").asDouble(), stddev);
-            }
-        }
-
-        private static void assertRelative(String what, double actual, double expected) {
-            double tolerance = 1e-9 * Math.abs(expected);
-            assertThat(Math.abs(actual - expected))
-                    .as("%s: %s vs expected %s", what, actual, expected)
-                    .isLessThanOrEqualTo(tolerance);
-        }
     }
 }

@@ -3,22 +3,16 @@ package io.tsagg.job.local;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tsagg.job.ExpectedWindows;
 import io.tsagg.job.generate.FrameProducer;
 import io.tsagg.job.generate.SampleGenerator;
-import java.math.BigDecimal;
-import java.math.MathContext;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -98,21 +92,10 @@ class ClusterEndToEndIT {
             cluster.awaitJobStatus(jobId, "FINISHED", Duration.ofMinutes(2));
             System.out.printf("job finished %.1f s after submit%n", (System.nanoTime() - t1) / 1e9);
 
-            Map<String, Expected> expected = expected(generator);
-            Map<String, JsonNode> actual = new HashMap<>();
-            for (ConsumerRecord<byte[], byte[]> r :
-                    TopicReader.readCommitted(
-                            broker.bootstrapServers(), new Properties(), "cl-out")) {
-                JsonNode node = JSON.readTree(r.value());
-                String id = node.get("key").asText() + "@" + node.get("window_start").asLong();
-                assertThat(actual.put(id, node)).as("duplicate result for %s", id).isNull();
-                assertThat(new String(r.key(), StandardCharsets.UTF_8))
-                        .isEqualTo(node.get("key").asText());
-            }
-            assertThat(actual.keySet()).isEqualTo(expected.keySet());
-            for (Map.Entry<String, Expected> e : expected.entrySet()) {
-                e.getValue().check(e.getKey(), actual.get(e.getKey()));
-            }
+            ExpectedWindows.of(generator, WINDOW_MS)
+                    .assertMatches(
+                            TopicReader.readCommitted(
+                                    broker.bootstrapServers(), new Properties(), "cl-out"));
             assertThat(
                             TopicReader.readCommitted(
                                     broker.bootstrapServers(), new Properties(), "cl-dlq"))
@@ -123,80 +106,6 @@ class ClusterEndToEndIT {
             assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))
                     .as("process %d is gone", pid)
                     .isFalse();
-        }
-    }
-
-    // ------------------------------------------------------------ independent computation
-
-    private static Map<String, Expected> expected(SampleGenerator generator) throws Exception {
-        Map<String, Expected> windows = new HashMap<>();
-        generator.forEach(
-                (s, ts, v) -> {
-                    long start = Math.floorDiv(ts, WINDOW_MS) * WINDOW_MS;
-                    windows.computeIfAbsent(
-                                    generator.seriesKey(s) + "@" + start, k -> new Expected())
-                            .add(ts, v);
-                });
-        return windows;
-    }
-
-    /** Plain statistics of one (key, window), in exact decimal arithmetic where it matters. */
-    private static final class Expected {
-        final List<Long> times = new ArrayList<>();
-        final List<Double> values = new ArrayList<>();
-
-        void add(long ts, double v) {
-            times.add(ts);
-            values.add(v);
-        }
-
-        void check(String id, JsonNode actual) {
-            int n = values.size();
-            BigDecimal sum = BigDecimal.ZERO;
-            double min = Double.POSITIVE_INFINITY;
-            double max = Double.NEGATIVE_INFINITY;
-            int firstAt = 0;
-            int lastAt = 0;
-            for (int i = 0; i < n; i++) {
-                double v = values.get(i);
-                sum = sum.add(new BigDecimal(v));
-                min = Math.min(min, v);
-                max = Math.max(max, v);
-                firstAt = times.get(i) < times.get(firstAt) ? i : firstAt;
-                lastAt = times.get(i) > times.get(lastAt) ? i : lastAt;
-            }
-            BigDecimal mean = sum.divide(BigDecimal.valueOf(n), MathContext.DECIMAL128);
-            BigDecimal squares = BigDecimal.ZERO;
-            for (double v : values) {
-                BigDecimal d = new BigDecimal(v).subtract(mean);
-                squares = squares.add(d.multiply(d));
-            }
-            assertThat(actual.get("count").asLong()).as(id + " count").isEqualTo(n);
-            assertThat(actual.get("min").asDouble()).as(id + " min").isEqualTo(min);
-            assertThat(actual.get("max").asDouble()).as(id + " max").isEqualTo(max);
-            assertThat(actual.get("first").asDouble())
-                    .as(id + " first")
-                    .isEqualTo(values.get(firstAt));
-            assertThat(actual.get("last").asDouble())
-                    .as(id + " last")
-                    .isEqualTo(values.get(lastAt));
-            assertRelative(id + " sum", actual.get("sum").asDouble(), sum.doubleValue());
-            assertRelative(id + " mean", actual.get("mean").asDouble(), mean.doubleValue());
-            if (n < 2) {
-                assertThat(actual.get("stddev").isNull()).as(id + " stddev").isTrue();
-            } else {
-                double stddev =
-                        Math.sqrt(
-                                squares.divide(BigDecimal.valueOf(n - 1), MathContext.DECIMAL128)
-                                        .doubleValue());
-                assertRelative(id + " stddev", actual.get("stddev").asDouble(), stddev);
-            }
-        }
-
-        private static void assertRelative(String what, double actual, double expected) {
-            assertThat(Math.abs(actual - expected))
-                    .as("%s: %s vs expected %s", what, actual, expected)
-                    .isLessThanOrEqualTo(1e-9 * Math.abs(expected));
         }
     }
 }
