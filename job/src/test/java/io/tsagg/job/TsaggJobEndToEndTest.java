@@ -92,10 +92,15 @@ class TsaggJobEndToEndTest {
         TsaggJob.build(env, config);
         env.execute("e2e");
 
-        ExpectedWindows.of(generator, WINDOW_MS)
-                .assertMatches(
-                        TopicReader.readCommitted(
-                                broker.bootstrapServers(), new Properties(), "e2e-out"));
+        try {
+            ExpectedWindows.of(generator, WINDOW_MS)
+                    .assertMatches(
+                            TopicReader.readCommitted(
+                                    broker.bootstrapServers(), new Properties(), "e2e-out"));
+        } catch (AssertionError e) {
+            throw new AssertionError(
+                    KafkaDiagnostics.describe(broker.bootstrapServers(), "e2e-out"), e);
+        }
 
         List<ConsumerRecord<byte[], byte[]>> dead =
                 TopicReader.readCommitted(broker.bootstrapServers(), new Properties(), "e2e-dlq");
