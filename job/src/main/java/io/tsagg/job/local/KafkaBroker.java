@@ -405,6 +405,10 @@ public final class KafkaBroker implements AutoCloseable {
         // One node: every internal topic has one replica.
         config.put("offsets.topic.replication.factor", "1");
         config.put("transaction.state.log.replication.factor", "1");
+        // One node: one partition each for the group and transaction coordinators' topics (the
+        // default 50 makes a fresh broker slow to settle, coordinators "not available" meanwhile).
+        config.put("offsets.topic.num.partitions", "1");
+        config.put("transaction.state.log.num.partitions", "1");
         config.put("transaction.state.log.min.isr", "1");
         config.put("share.coordinator.state.topic.replication.factor", "1");
         config.put("share.coordinator.state.topic.min.isr", "1");
