@@ -12,7 +12,6 @@ import io.tsagg.job.kafka.LineProtocolRecordDeserializer;
 import io.tsagg.job.kafka.ResultJsonSerializer;
 import io.tsagg.job.kafka.ResultLineSerializer;
 import io.tsagg.job.kafka.TransactionTimeoutCheck;
-import io.tsagg.job.kafka.WatermarkHoldingSource;
 import io.tsagg.job.rollup.GroupKeyMapper;
 import io.tsagg.operators.window.WindowAggregateOperator;
 import io.tsagg.operators.window.WindowSpec;
@@ -150,7 +149,7 @@ public final class TsaggJob {
                 rollups.size() == 1 ? rollups.get(0).groupKeys() : GroupKeySpec.series();
         DataStream<MetricRecord> input =
                 env.fromSource(
-                                new WatermarkHoldingSource<>(source(config, sourceKeys)),
+                                source(config, sourceKeys),
                                 watermarks,
                                 "kafka: " + config.inputTopic(),
                                 RecordTypeInfo.METRIC_RECORD)
