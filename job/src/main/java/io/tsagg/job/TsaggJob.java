@@ -2,6 +2,7 @@ package io.tsagg.job;
 
 import io.tsagg.job.config.ArgumentException;
 import io.tsagg.job.config.JobConfig;
+import io.tsagg.job.config.RollupSpec;
 import io.tsagg.job.kafka.DeadLetterRouter;
 import io.tsagg.job.kafka.DeadLetterSerializationSchema;
 import io.tsagg.job.kafka.FrameRecordDeserializer;
@@ -9,12 +10,18 @@ import io.tsagg.job.kafka.KafkaSinks;
 import io.tsagg.job.kafka.LateSampleSerializer;
 import io.tsagg.job.kafka.LineProtocolRecordDeserializer;
 import io.tsagg.job.kafka.ResultJsonSerializer;
+import io.tsagg.job.kafka.ResultLineSerializer;
+import io.tsagg.job.kafka.TransactionTimeoutCheck;
+import io.tsagg.job.rollup.GroupKeyMapper;
 import io.tsagg.operators.window.WindowAggregateOperator;
 import io.tsagg.operators.window.WindowSpec;
+import io.tsagg.serde.key.GroupKeySpec;
 import io.tsagg.serde.record.DeadLetter;
 import io.tsagg.serde.record.MetricRecord;
 import io.tsagg.serde.record.RecordTypeInfo;
 import io.tsagg.serde.record.WindowResult;
+import java.time.Duration;
+import java.util.List;
 import org.apache.flink.api.common.eventtime.SerializableTimestampAssigner;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -22,6 +29,9 @@ import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.ReadableConfig;
+import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
@@ -40,15 +50,17 @@ import org.slf4j.LoggerFactory;
  * The tsagg Flink job: Kafka samples in, windowed statistics out, exactly once.
  *
  * <pre>
- * KafkaSource (frames or line protocol, decoded in place; per-partition watermarks)
- *   -> dead-letter router ------------------------------> dead-letter topic
- *   -> keyBy(group-key id)
- *   -> WindowAggregateOperator -------- late samples ---> late topic
- *   -> results (JSON) ---------------------------------> output topic
+ * KafkaSource (frames or line protocol, decoded once, in place; watermarks per partition)
+ *   -> dead-letter router ---------------------------------------> dead-letter topic
+ *   -> per rollup: [GroupKeyMapper: series id -> group id, chained]
+ *        -> keyBy(group-key id)
+ *        -> WindowAggregateOperator ---------- late samples -----> late topic
+ *        -> results (JSON | line protocol) ----------------------> the rollup's output topic
  * </pre>
  *
- * Run it with {@code flink run tsagg-job.jar <args>} on a cluster, or with {@code ./tsagg run
- * <args>} on an embedded MiniCluster.
+ * With one rollup the source computes its group ids directly and no mapper runs. Run it with {@code
+ * flink run tsagg-job.jar <args>} on a cluster, or with {@code ./tsagg run <args>} on an embedded
+ * MiniCluster.
  */
 public final class TsaggJob {
     private static final Logger LOG = LoggerFactory.getLogger(TsaggJob.class);
@@ -60,35 +72,54 @@ public final class TsaggJob {
     public static final OutputTag<DeadLetter> REFUSED_SAMPLES =
             new OutputTag<>("refused-samples", RecordTypeInfo.DEAD_LETTER);
 
+    /** How long the start-up check waits for the broker's configuration. */
+    private static final Duration BROKER_CHECK_TIMEOUT = Duration.ofSeconds(30);
+
     private TsaggJob() {}
 
     public static void main(String[] args) throws Exception {
+        int exit = run(args);
+        if (exit != 0) {
+            System.exit(exit);
+        }
+    }
+
+    /**
+     * Parses and checks the arguments (exit code 2 with a message naming the problem), then builds
+     * and runs the job (0).
+     */
+    static int run(String[] args) throws Exception {
         if (JobConfig.wantsHelp(args)) {
             System.out.print(JobConfig.usage("flink run tsagg-job.jar"));
-            return;
+            return 0;
         }
         JobConfig config;
         try {
             config = JobConfig.parse(args);
+            TransactionTimeoutCheck.check(config, BROKER_CHECK_TIMEOUT);
         } catch (ArgumentException e) {
             System.err.println("tsagg: " + e.getMessage());
             System.err.println("Run with --help to see every argument.");
-            System.exit(2);
-            return;
+            return 2;
         }
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.getExecutionEnvironment(config.flinkConfiguration());
         build(env, config);
         env.execute(jobName(config));
+        return 0;
     }
 
     public static String jobName(JobConfig config) {
-        return "tsagg " + config.inputTopic() + " -> " + config.outputTopic();
+        StringBuilder topics = new StringBuilder();
+        for (RollupSpec r : config.rollups()) {
+            topics.append(topics.length() == 0 ? "" : ", ").append(r.outputTopic());
+        }
+        return "tsagg " + config.inputTopic() + " -> " + topics;
     }
 
     /** Adds the job's pipeline to {@code env} and applies the settings it relies on. */
     public static void build(StreamExecutionEnvironment env, JobConfig config) {
-        LOG.info("tsagg configuration:\n{}", config.describe());
-        Configuration settings = new Configuration();
+        Configuration settings = config.flinkConfiguration();
         // Records are reused along chains; every type has its own serializer (never Kryo).
         settings.set(PipelineOptions.OBJECT_REUSE, true);
         settings.set(PipelineOptions.GENERIC_TYPES, false);
@@ -100,13 +131,25 @@ public final class TsaggJob {
         if (config.parallelism() != null) {
             env.setParallelism(config.parallelism());
         }
+        List<RollupSpec> rollups = config.rollups();
+        LOG.info(
+                "tsagg starting: {} | memory: {}",
+                config.describe().trim().replaceAll("\\s*\\n\\s*", " | "),
+                memoryBudget(env, rollups.size()));
 
         WatermarkStrategy<MetricRecord> watermarks =
                 WatermarkStrategy.<MetricRecord>forBoundedOutOfOrderness(config.outOfOrderness())
                         .withTimestampAssigner(new SampleTimestamp());
+        if (!config.idleTimeout().isZero()) {
+            watermarks = watermarks.withIdleness(config.idleTimeout());
+        }
+        // One rollup: the source builds its group keys. Several: the source emits series, each
+        // rollup maps them to its own group keys.
+        GroupKeySpec sourceKeys =
+                rollups.size() == 1 ? rollups.get(0).groupKeys() : GroupKeySpec.series();
         DataStream<MetricRecord> input =
                 env.fromSource(
-                                source(config),
+                                source(config, sourceKeys),
                                 watermarks,
                                 "kafka: " + config.inputTopic(),
                                 RecordTypeInfo.METRIC_RECORD)
@@ -116,61 +159,110 @@ public final class TsaggJob {
                 input.process(new DeadLetterRouter(), RecordTypeInfo.METRIC_RECORD)
                         .name("route dead letters")
                         .uid("tsagg-router");
-        WindowSpec spec =
-                config.slide() == null
-                        ? WindowSpec.tumbling(config.window().toMillis())
-                        : WindowSpec.sliding(config.window().toMillis(), config.slide().toMillis());
-        SingleOutputStreamOperator<WindowResult> results =
-                samples.keyBy(new KeyIdSelector(), Types.LONG)
-                        .transform(
-                                "window " + spec,
-                                RecordTypeInfo.WINDOW_RESULT,
-                                new WindowAggregateOperator(
-                                        spec,
-                                        config.allowedLateness().toMillis(),
-                                        LATE_SAMPLES,
-                                        REFUSED_SAMPLES))
-                        .uid("tsagg-window");
-        // The window state lives in this operator's share of the slot's managed memory.
-        results.getTransformation()
-                .declareManagedMemoryUseCaseAtOperatorScope(ManagedMemoryUseCase.OPERATOR, 100);
-        results.sinkTo(
-                        KafkaSinks.exactlyOnce(
-                                config.bootstrapServers(),
-                                config.kafkaProperties(),
-                                new ResultJsonSerializer(config.outputTopic()),
-                                transactionalIdPrefix(config, "results")))
-                .name("kafka: " + config.outputTopic())
-                .uid("tsagg-result-sink");
-        samples.getSideOutput(DeadLetterRouter.DEAD_LETTERS)
-                .union(results.getSideOutput(REFUSED_SAMPLES))
+        DataStream<DeadLetter> deadLetters = samples.getSideOutput(DeadLetterRouter.DEAD_LETTERS);
+        for (RollupSpec rollup : rollups) {
+            DataStream<MetricRecord> keyed = samples;
+            if (!rollup.groupKeys().equals(sourceKeys)) {
+                keyed =
+                        samples.flatMap(
+                                        new GroupKeyMapper(rollup.groupKeys()),
+                                        RecordTypeInfo.METRIC_RECORD)
+                                .name("group keys " + rollup.name())
+                                .uid("tsagg-group-keys-" + rollup.name());
+            }
+            deadLetters = deadLetters.union(rollup(keyed, rollup, config));
+        }
+        deadLetters
                 .sinkTo(
-                        KafkaSinks.exactlyOnce(
+                        KafkaSinks.create(
                                 config.bootstrapServers(),
                                 config.kafkaProperties(),
                                 new DeadLetterSerializationSchema(config.dlqTopic()),
+                                config.exactlyOnce(),
+                                config.transactionTimeout(),
                                 transactionalIdPrefix(config, "dlq")))
                 .name("kafka: " + config.dlqTopic())
                 .uid("tsagg-dlq-sink");
-        results.getSideOutput(LATE_SAMPLES)
-                .sinkTo(
-                        KafkaSinks.exactlyOnce(
-                                config.bootstrapServers(),
-                                config.kafkaProperties(),
-                                new LateSampleSerializer(config.lateTopic()),
-                                transactionalIdPrefix(config, "late")))
-                .name("kafka: " + config.lateTopic())
-                .uid("tsagg-late-sink");
     }
 
-    private static KafkaSource<MetricRecord> source(JobConfig config) {
+    /**
+     * One rollup's window operator and sinks; returns its refused samples (for the dead letters).
+     * The default rollup keeps the uids of the single-rollup job, so its savepoints stay valid.
+     */
+    private static DataStream<DeadLetter> rollup(
+            DataStream<MetricRecord> samples, RollupSpec rollup, JobConfig config) {
+        String suffix = rollup.isDefault() ? "" : "-" + rollup.name();
+        WindowSpec spec =
+                rollup.slide() == null
+                        ? WindowSpec.tumbling(rollup.window().toMillis())
+                        : WindowSpec.sliding(rollup.window().toMillis(), rollup.slide().toMillis());
+        SingleOutputStreamOperator<WindowResult> results =
+                samples.keyBy(new KeyIdSelector(), Types.LONG)
+                        .transform(
+                                (rollup.isDefault() ? "" : rollup.name() + ": ") + "window " + spec,
+                                RecordTypeInfo.WINDOW_RESULT,
+                                new WindowAggregateOperator(
+                                        spec,
+                                        rollup.allowedLateness().toMillis(),
+                                        LATE_SAMPLES,
+                                        REFUSED_SAMPLES))
+                        .uid("tsagg-window" + suffix);
+        // The window state lives in this operator's share of the slot's managed memory.
+        results.getTransformation()
+                .declareManagedMemoryUseCaseAtOperatorScope(ManagedMemoryUseCase.OPERATOR, 100);
+        KafkaRecordSerializationSchema<WindowResult> serializer =
+                "ilp".equals(rollup.outputFormat())
+                        ? new ResultLineSerializer(rollup.outputTopic(), rollup.stats())
+                        : new ResultJsonSerializer(rollup.outputTopic(), rollup.stats());
+        results.sinkTo(
+                        KafkaSinks.create(
+                                config.bootstrapServers(),
+                                config.kafkaProperties(),
+                                serializer,
+                                config.exactlyOnce(),
+                                config.transactionTimeout(),
+                                transactionalIdPrefix(config, "results" + suffix)))
+                .name("kafka: " + rollup.outputTopic())
+                .uid("tsagg-result-sink" + suffix);
+        results.getSideOutput(LATE_SAMPLES)
+                .sinkTo(
+                        KafkaSinks.create(
+                                config.bootstrapServers(),
+                                config.kafkaProperties(),
+                                new LateSampleSerializer(config.lateTopic(), rollup.name()),
+                                config.exactlyOnce(),
+                                config.transactionTimeout(),
+                                transactionalIdPrefix(config, "late" + suffix)))
+                .name("kafka: " + config.lateTopic() + suffix)
+                .uid("tsagg-late-sink" + suffix);
+        return results.getSideOutput(REFUSED_SAMPLES);
+    }
+
+    /** What the log says about memory: where window state lives and how it is budgeted. */
+    private static String memoryBudget(StreamExecutionEnvironment env, int windowOperators) {
+        ReadableConfig c = env.getConfiguration();
+        String managed =
+                c.getOptional(TaskManagerOptions.MANAGED_MEMORY_SIZE)
+                        .map(m -> "taskmanager.memory.managed.size " + m.toHumanReadableString())
+                        .orElse(
+                                "taskmanager.memory.managed.fraction "
+                                        + c.get(TaskManagerOptions.MANAGED_MEMORY_FRACTION)
+                                        + " of Flink memory");
+        return "window state off-heap in managed memory ("
+                + managed
+                + " per TaskManager, divided among its slots), shared by "
+                + windowOperators
+                + " window operator(s) per slot; each logs its budget when it starts";
+    }
+
+    private static KafkaSource<MetricRecord> source(JobConfig config, GroupKeySpec groupKeys) {
         KafkaSourceBuilder<MetricRecord> builder =
                 KafkaSource.<MetricRecord>builder()
                         .setBootstrapServers(config.bootstrapServers())
                         .setTopics(config.inputTopic())
                         .setGroupId(config.groupId())
                         .setProperties(config.kafkaProperties())
-                        .setDeserializer(deserializer(config));
+                        .setDeserializer(deserializer(config, groupKeys));
         switch (config.startingOffsets()) {
             case "earliest":
                 builder.setStartingOffsets(OffsetsInitializer.earliest());
@@ -188,11 +280,12 @@ public final class TsaggJob {
         return builder.build();
     }
 
-    private static KafkaRecordDeserializationSchema<MetricRecord> deserializer(JobConfig config) {
+    private static KafkaRecordDeserializationSchema<MetricRecord> deserializer(
+            JobConfig config, GroupKeySpec groupKeys) {
         if ("ilp".equals(config.format())) {
-            return new LineProtocolRecordDeserializer(config.ilpPrecision(), config.groupKeys());
+            return new LineProtocolRecordDeserializer(config.ilpPrecision(), groupKeys);
         }
-        return new FrameRecordDeserializer(config.groupKeys());
+        return new FrameRecordDeserializer(groupKeys);
     }
 
     /** Transactional ids must be unique per job and output across the Kafka cluster. */

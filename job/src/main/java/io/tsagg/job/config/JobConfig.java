@@ -2,6 +2,7 @@ package io.tsagg.job.config;
 
 import io.tsagg.serde.ilp.TimestampPrecision;
 import io.tsagg.serde.key.GroupKeySpec;
+import io.tsagg.serde.output.Stat;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,26 +13,42 @@ import java.util.Set;
 import java.util.TreeMap;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.GlobalConfiguration;
 
 /**
  * The job's arguments, parsed and validated before any Flink job is built: {@code --name value} for
- * each of {@link TsaggOptions#ALL}, flags without a value, and {@code --kafka.<property> value}
- * passed to both Kafka clients.
+ * each of {@link TsaggOptions#ALL}, flags without a value, {@code --rollup spec} (repeatable),
+ * {@code --kafka.<property> value} passed to every Kafka client, and {@code -D key=value} (or
+ * {@code -Dkey=value}) for any Flink configuration option.
  */
 public final class JobConfig {
     public static final String KAFKA_PREFIX = "kafka.";
 
     private static final Set<String> INPUT_FORMATS = Set.of("frame", "ilp");
     private static final Set<String> ILP_PRECISIONS = Set.of("ns", "us", "ms", "s");
-    private static final Set<String> OUTPUT_FORMATS = Set.of("json");
+    static final Set<String> OUTPUT_FORMATS = Set.of("json", "ilp");
+    private static final Set<String> DELIVERIES = Set.of("exactly-once", "at-least-once");
+
+    /** Kafka client properties the job sets itself; the message says what to use instead. */
+    private static final Map<String, String> RESERVED_KAFKA =
+            Map.of(
+                    "transaction.timeout.ms", "use --transaction-timeout",
+                    "transactional.id", "the job derives transactional ids from --group-id",
+                    "isolation.level", "the job reads with read_committed",
+                    "group.id", "use --group-id",
+                    "bootstrap.servers", "use --bootstrap-servers");
+
     private static final Set<String> STARTING_OFFSETS = Set.of("committed", "earliest", "latest");
 
     private final Configuration options;
     private final Properties kafka;
+    private final Configuration flink;
+    private List<RollupSpec> rollups;
 
-    private JobConfig(Configuration options, Properties kafka) {
+    private JobConfig(Configuration options, Properties kafka, Configuration flink) {
         this.options = options;
         this.kafka = kafka;
+        this.flink = flink;
     }
 
     /** True when the arguments ask for help. */
@@ -51,8 +68,20 @@ public final class JobConfig {
         }
         Configuration conf = new Configuration();
         Properties kafka = new Properties();
+        Configuration flink = new Configuration();
+        List<String> rollups = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
+            if (arg.startsWith("-D")) {
+                String kv = arg.length() > 2 ? arg.substring(2) : valueOf(args, ++i, arg);
+                int eq = kv.indexOf('=');
+                if (eq <= 0) {
+                    throw new ArgumentException(
+                            "-D needs key=value (a Flink option), got '" + kv + "'");
+                }
+                flink.setString(kv.substring(0, eq).trim(), kv.substring(eq + 1));
+                continue;
+            }
             if (!arg.startsWith("--") || arg.length() == 2) {
                 throw new ArgumentException(
                         "unexpected argument '" + arg + "': arguments are --name value pairs");
@@ -68,7 +97,19 @@ public final class JobConfig {
                 if (value == null) {
                     value = valueOf(args, ++i, arg);
                 }
-                kafka.setProperty(name.substring(KAFKA_PREFIX.length()), value);
+                String property = name.substring(KAFKA_PREFIX.length());
+                if (RESERVED_KAFKA.containsKey(property)) {
+                    throw new ArgumentException(
+                            "--kafka."
+                                    + property
+                                    + " is set by the job: "
+                                    + RESERVED_KAFKA.get(property));
+                }
+                kafka.setProperty(property, value);
+                continue;
+            }
+            if (name.equals(TsaggOptions.ROLLUP.key())) {
+                rollups.add(value != null ? value : valueOf(args, ++i, arg));
                 continue;
             }
             ConfigOption<?> option = known.get(name);
@@ -78,7 +119,7 @@ public final class JobConfig {
                                 + name
                                 + "; known: --"
                                 + String.join(", --", known.keySet())
-                                + ", --kafka.<property>");
+                                + ", --kafka.<property>, -D <flink option>=<value>");
             }
             if (TsaggOptions.FLAGS.contains(option)) {
                 if (value == null
@@ -94,7 +135,10 @@ public final class JobConfig {
                 conf.setString(name, value);
             }
         }
-        JobConfig config = new JobConfig(conf, kafka);
+        if (!rollups.isEmpty()) {
+            conf.set(TsaggOptions.ROLLUP, rollups);
+        }
+        JobConfig config = new JobConfig(conf, kafka, flink);
         config.validate();
         return config;
     }
@@ -117,8 +161,11 @@ public final class JobConfig {
         }
         require(TsaggOptions.BOOTSTRAP_SERVERS);
         require(TsaggOptions.INPUT_TOPIC);
-        require(TsaggOptions.OUTPUT_TOPIC);
+        if (options.get(TsaggOptions.ROLLUP) == null) {
+            require(TsaggOptions.OUTPUT_TOPIC);
+        }
         oneOf(TsaggOptions.FORMAT, INPUT_FORMATS);
+        oneOf(TsaggOptions.DELIVERY, DELIVERIES);
         oneOf(TsaggOptions.ILP_PRECISION, ILP_PRECISIONS);
         validateGroupKeys();
         oneOf(TsaggOptions.OUTPUT_FORMAT, OUTPUT_FORMATS);
@@ -137,11 +184,64 @@ public final class JobConfig {
         }
         notNegative(TsaggOptions.OUT_OF_ORDERNESS, outOfOrderness());
         notNegative(TsaggOptions.ALLOWED_LATENESS, allowedLateness());
+        notNegative(TsaggOptions.IDLE_TIMEOUT, idleTimeout());
         positive(TsaggOptions.CHECKPOINT_INTERVAL, checkpointInterval());
+        positive(TsaggOptions.TRANSACTION_TIMEOUT, transactionTimeout());
+        if (exactlyOnce() && transactionTimeout().compareTo(minTransactionTimeout()) < 0) {
+            throw new ArgumentException(
+                    "--transaction-timeout "
+                            + formatDuration(transactionTimeout())
+                            + " is too short for --checkpoint-interval "
+                            + formatDuration(checkpointInterval())
+                            + ": a transaction stays open from one checkpoint until the next"
+                            + " completes, so it needs at least twice the interval plus 1 minute ("
+                            + formatDuration(minTransactionTimeout())
+                            + ")");
+        }
         Integer p = options.get(TsaggOptions.PARALLELISM);
         if (p != null && p < 1) {
             throw new ArgumentException("--parallelism must be >= 1, got " + p);
         }
+        rollups = buildRollups();
+    }
+
+    private List<RollupSpec> buildRollups() throws ArgumentException {
+        java.util.Set<Stat> stats = RollupSpec.stats("--stats", options.get(TsaggOptions.STATS));
+        List<RollupSpec> all = new ArrayList<>();
+        if (options.get(TsaggOptions.OUTPUT_TOPIC) != null) {
+            all.add(
+                    RollupSpec.of(
+                            RollupSpec.DEFAULT_NAME,
+                            outputTopic(),
+                            window(),
+                            slide(),
+                            allowedLateness(),
+                            groupKeys(),
+                            stats,
+                            outputFormat(),
+                            "the top-level rollup"));
+        }
+        RollupSpec.Defaults defaults =
+                new RollupSpec.Defaults(
+                        window(), slide(), allowedLateness(), stats, outputFormat());
+        List<String> specs = options.get(TsaggOptions.ROLLUP);
+        for (String spec : specs == null ? List.<String>of() : specs) {
+            RollupSpec r = RollupSpec.parse(spec, defaults);
+            for (RollupSpec other : all) {
+                if (other.name().equals(r.name())) {
+                    throw new ArgumentException(
+                            "two rollups are named '"
+                                    + r.name()
+                                    + "'"
+                                    + (r.isDefault()
+                                            ? " ('default' is the top-level --output-topic rollup)"
+                                            : "")
+                                    + "; names must be unique");
+                }
+            }
+            all.add(r);
+        }
+        return java.util.Collections.unmodifiableList(all);
     }
 
     private void validateGroupKeys() throws ArgumentException {
@@ -300,6 +400,34 @@ public final class JobConfig {
         return options.get(TsaggOptions.ALLOWED_LATENESS);
     }
 
+    /** How long a partition may go without records before it stops holding the watermark. */
+    public Duration idleTimeout() {
+        return options.get(TsaggOptions.IDLE_TIMEOUT);
+    }
+
+    /** Every rollup, the default one (top-level arguments) first if there is one. */
+    public List<RollupSpec> rollups() {
+        return rollups;
+    }
+
+    /** The {@code -D key=value} settings (a copy). */
+    public Configuration flinkConfiguration() {
+        return new Configuration(flink);
+    }
+
+    public boolean exactlyOnce() {
+        return "exactly-once".equals(options.get(TsaggOptions.DELIVERY));
+    }
+
+    public Duration transactionTimeout() {
+        return options.get(TsaggOptions.TRANSACTION_TIMEOUT);
+    }
+
+    /** Twice the checkpoint interval plus a minute: one interval open, one to commit, slack. */
+    public Duration minTransactionTimeout() {
+        return checkpointInterval().multipliedBy(2).plusMinutes(1);
+    }
+
     public String outputFormat() {
         return options.get(TsaggOptions.OUTPUT_FORMAT);
     }
@@ -352,6 +480,18 @@ public final class JobConfig {
                     .append(isSecret(name) ? "******" : kafka.getProperty(name))
                     .append('\n');
         }
+        for (Map.Entry<String, String> e : new TreeMap<>(flink.toMap()).entrySet()) {
+            String key = e.getKey();
+            boolean secret = isSecret(key) || GlobalConfiguration.isSensitive(key);
+            sb.append("  -D ")
+                    .append(key)
+                    .append('=')
+                    .append(secret ? "******" : e.getValue())
+                    .append('\n');
+        }
+        for (RollupSpec r : rollups) {
+            sb.append("  rollup ").append(r).append('\n');
+        }
         return sb.toString();
     }
 
@@ -389,6 +529,10 @@ public final class JobConfig {
         sb.append(
                 "      Passed to the Kafka consumer and producers, e.g. --kafka.security.protocol"
                         + " SASL_SSL.\n");
+        sb.append("  -D <key>=<value>\n");
+        sb.append(
+                "      Any Flink configuration option, e.g. -D restart-strategy.type=fixed-delay"
+                        + " (on a cluster only job-level options take effect).\n");
         sb.append("  --help\n      This text.\n");
         return sb.toString();
     }

@@ -28,7 +28,9 @@ public final class TsaggOptions {
             ConfigOptions.key("output-topic")
                     .stringType()
                     .noDefaultValue()
-                    .withDescription("Topic the window results are written to (required).");
+                    .withDescription(
+                            "Topic the results of the default rollup are written to (required"
+                                    + " unless --rollup names every rollup).");
 
     public static final ConfigOption<String> DLQ_TOPIC =
             ConfigOptions.key("dlq-topic")
@@ -112,7 +114,56 @@ public final class TsaggOptions {
             ConfigOptions.key("output-format")
                     .stringType()
                     .defaultValue("json")
-                    .withDescription("Result format: json.");
+                    .withDescription(
+                            "Result format: json (one object per key and window) or ilp (InfluxDB"
+                                    + " line protocol, Telegraf basicstats field names, timestamped"
+                                    + " at the window start in ns).");
+
+    public static final ConfigOption<String> STATS =
+            ConfigOptions.key("stats")
+                    .stringType()
+                    .defaultValue("count,sum,min,max,mean,stddev,first,last")
+                    .withDescription(
+                            "Statistics written per key and window, any of count, sum, min, max,"
+                                    + " mean, stddev, first, last.");
+
+    public static final ConfigOption<List<String>> ROLLUP =
+            ConfigOptions.key("rollup")
+                    .stringType()
+                    .asList()
+                    .noDefaultValue()
+                    .withDescription(
+                            "One more rollup from the same read of the input, repeatable:"
+                                    + " name=fleet,window=1m,group-by=region,output-topic=t; also"
+                                    + " slide, allowed-lateness, without, stats (count,mean,...),"
+                                    + " output-format. Unset keys take the top-level value, except"
+                                    + " the grouping (absent: by series).");
+
+    public static final ConfigOption<Duration> IDLE_TIMEOUT =
+            ConfigOptions.key("idle-timeout")
+                    .durationType()
+                    .defaultValue(Duration.ofSeconds(30))
+                    .withDescription(
+                            "A Kafka partition without records for this long stops holding the"
+                                    + " watermark back, until it has records again; 0s: never.");
+
+    public static final ConfigOption<String> DELIVERY =
+            ConfigOptions.key("delivery")
+                    .stringType()
+                    .defaultValue("exactly-once")
+                    .withDescription(
+                            "exactly-once (Kafka transactions committed on checkpoints; read with"
+                                    + " isolation.level=read_committed) or at-least-once (no"
+                                    + " transactions; duplicates after a failure).");
+
+    public static final ConfigOption<Duration> TRANSACTION_TIMEOUT =
+            ConfigOptions.key("transaction-timeout")
+                    .durationType()
+                    .defaultValue(Duration.ofMinutes(15))
+                    .withDescription(
+                            "Kafka transaction timeout of the exactly-once sinks: at least twice"
+                                    + " the checkpoint interval plus 1 minute, at most the"
+                                    + " broker's transaction.max.timeout.ms (checked at start).");
 
     public static final ConfigOption<Integer> PARALLELISM =
             ConfigOptions.key("parallelism")
@@ -172,9 +223,14 @@ public final class TsaggOptions {
                     SLIDE,
                     OUT_OF_ORDERNESS,
                     ALLOWED_LATENESS,
+                    IDLE_TIMEOUT,
                     OUTPUT_FORMAT,
+                    STATS,
+                    ROLLUP,
                     PARALLELISM,
                     CHECKPOINT_INTERVAL,
+                    DELIVERY,
+                    TRANSACTION_TIMEOUT,
                     BOUNDED,
                     GROUP_ID,
                     STARTING_OFFSETS);

@@ -5,20 +5,31 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
  * Late samples as one InfluxDB line-protocol line each, so they can be replayed or written to a
  * database as they are: the series key {@code cpu,host=a usage_user} and value 1.5 at t ms become
- * {@code cpu,host=a usage_user=1.5 <t * 1e6>} (nanosecond timestamp). The Kafka key is the series
- * key.
+ * {@code cpu,host=a usage_user=1.5 <t * 1e6>} (nanosecond timestamp). The Kafka key is the key the
+ * rollup aggregates by (the series key, or its group key with {@code group-by}/{@code without}),
+ * header {@value #ROLLUP} names the rollup the sample was late for.
  */
 public final class LateSampleSerializer implements KafkaRecordSerializationSchema<MetricRecord> {
     private static final long serialVersionUID = 1L;
 
+    /** Header naming the rollup a late sample was late for. */
+    public static final String ROLLUP = "tsagg.rollup";
+
     private final String topic;
+    private final byte[] rollup;
 
     public LateSampleSerializer(String topic) {
+        this(topic, "default");
+    }
+
+    public LateSampleSerializer(String topic, String rollup) {
         this.topic = topic;
+        this.rollup = rollup.getBytes(StandardCharsets.UTF_8);
     }
 
     @Override
@@ -30,6 +41,8 @@ public final class LateSampleSerializer implements KafkaRecordSerializationSchem
                         .getBytes(StandardCharsets.US_ASCII);
         byte[] line = Arrays.copyOf(key, key.length + tail.length);
         System.arraycopy(tail, 0, line, key.length, tail.length);
-        return new ProducerRecord<>(topic, null, r.timestamp(), key, line);
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(ROLLUP, rollup);
+        return new ProducerRecord<>(topic, null, r.timestamp(), key, line, headers);
     }
 }

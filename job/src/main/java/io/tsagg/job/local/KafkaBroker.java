@@ -415,6 +415,10 @@ public final class KafkaBroker implements AutoCloseable {
         config.put("group.initial.rebalance.delay.ms", "0");
         config.put("num.partitions", "1");
         config.put("auto.create.topics.enable", "false");
+        // Keep every record: results are timestamped at their window end, and generated or test
+        // data may be older than the default 7 days (the retention check first runs after 30 s
+        // and would delete results that were already read once).
+        config.put("log.retention.ms", "-1");
         config.put(
                 "transaction.max.timeout.ms",
                 Long.toString(options.transactionMaxTimeout.toMillis()));

@@ -3,6 +3,7 @@ package io.tsagg.job.local;
 import io.tsagg.job.TsaggJob;
 import io.tsagg.job.config.ArgumentException;
 import io.tsagg.job.config.JobConfig;
+import io.tsagg.job.config.RollupSpec;
 import io.tsagg.job.generate.FrameProducer;
 import io.tsagg.job.generate.LineProtocolProducer;
 import io.tsagg.job.generate.SampleGenerator;
@@ -98,6 +99,12 @@ public final class LocalRunner {
             out.println("  broker at " + bootstrap + ", log " + broker.logFile());
             broker.createTopics(partitions, "tsagg-input");
             broker.createTopics(1, "tsagg-results", "tsagg-dlq", "tsagg-late");
+            for (RollupSpec r : jobConfig.rollups()) {
+                if (!r.isDefault()) {
+                    broker.createTopics(1, r.outputTopic());
+                    out.println("  topic " + r.outputTopic() + " for rollup " + r.name());
+                }
+            }
             out.printf(
                     "  topics: tsagg-input (%d partitions), tsagg-results, tsagg-dlq, tsagg-late%n",
                     partitions);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tsagg.serde.ilp.TimestampPrecision;
 import io.tsagg.serde.key.GroupKeySpec;
+import io.tsagg.serde.output.Stat;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -90,7 +91,7 @@ class JobConfigTest {
     void shouldRejectUnsupportedFormatListingAllowedValues() {
         assertThatThrownBy(() -> JobConfig.parse(with("--output-format", "xml")))
                 .isInstanceOf(ArgumentException.class)
-                .hasMessageContaining("allowed: json");
+                .hasMessageContaining("allowed: ilp, json");
     }
 
     @Test
@@ -168,5 +169,171 @@ class JobConfigTest {
         assertThatThrownBy(() -> JobConfig.parse(with("--without", "")))
                 .isInstanceOf(ArgumentException.class)
                 .hasMessageContaining("--without");
+    }
+
+    @Test
+    void shouldMakeTheTopLevelArgumentsTheDefaultRollup() throws Exception {
+        JobConfig c = JobConfig.parse(with("--window", "30s", "--group-by", "region"));
+        assertThat(c.rollups()).hasSize(1);
+        RollupSpec r = c.rollups().get(0);
+        assertThat(r.name()).isEqualTo("default");
+        assertThat(r.outputTopic()).isEqualTo("out");
+        assertThat(r.window()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(r.groupKeys()).isEqualTo(GroupKeySpec.keep(List.of("region")));
+        assertThat(r.stats()).isEqualTo(Stat.all());
+        assertThat(r.outputFormat()).isEqualTo("json");
+    }
+
+    @Test
+    void shouldParseRepeatedRollupsWithListValuesAndInheritTopLevelSettings() throws Exception {
+        JobConfig c =
+                JobConfig.parse(
+                        with(
+                                "--window",
+                                "10s",
+                                "--allowed-lateness",
+                                "5s",
+                                "--stats",
+                                "count,mean",
+                                "--rollup",
+                                "name=fleet,window=1m,group-by=region,service,output-topic=f",
+                                "--rollup=name=hosts,output-topic=h,without=host,slide=5s,"
+                                        + "stats=max,min,output-format=ilp"));
+        assertThat(c.rollups())
+                .extracting(RollupSpec::name)
+                .containsExactly("default", "fleet", "hosts");
+        RollupSpec fleet = c.rollups().get(1);
+        assertThat(fleet.outputTopic()).isEqualTo("f");
+        assertThat(fleet.window()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(fleet.slide()).isNull();
+        assertThat(fleet.allowedLateness()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(fleet.groupKeys()).isEqualTo(GroupKeySpec.keep(List.of("region", "service")));
+        assertThat(fleet.stats()).containsExactly(Stat.COUNT, Stat.MEAN);
+        RollupSpec hosts = c.rollups().get(2);
+        assertThat(hosts.window()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(hosts.slide()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(hosts.groupKeys()).isEqualTo(GroupKeySpec.drop(List.of("host")));
+        assertThat(hosts.stats()).containsExactly(Stat.MIN, Stat.MAX);
+        assertThat(hosts.outputFormat()).isEqualTo("ilp");
+        assertThat(c.describe()).contains("rollup name=fleet,output-topic=f,window=1m");
+    }
+
+    @Test
+    void shouldNotRequireOutputTopicWhenRollupsNameEveryOutput() throws Exception {
+        JobConfig c =
+                JobConfig.parse(
+                        "--bootstrap-servers",
+                        "k:9092",
+                        "--input-topic",
+                        "in",
+                        "--rollup",
+                        "name=only,output-topic=o");
+        assertThat(c.rollups()).extracting(RollupSpec::name).containsExactly("only");
+        assertThatThrownBy(() -> JobConfig.parse("--bootstrap-servers", "k", "--input-topic", "in"))
+                .hasMessageContaining("missing required argument --output-topic");
+    }
+
+    @Test
+    void shouldRejectBadRollupsNamingTheProblem() {
+        assertThatThrownBy(() -> JobConfig.parse(with("--rollup", "output-topic=x")))
+                .hasMessageContaining("needs name=");
+        assertThatThrownBy(() -> JobConfig.parse(with("--rollup", "name=a")))
+                .hasMessageContaining("needs output-topic=");
+        assertThatThrownBy(() -> JobConfig.parse(with("--rollup", "name=a,output-topic=x,size=1m")))
+                .hasMessageContaining("unknown key 'size'")
+                .hasMessageContaining("group-by");
+        assertThatThrownBy(() -> JobConfig.parse(with("--rollup", "name=default,output-topic=x")))
+                .hasMessageContaining("two rollups are named 'default'");
+        assertThatThrownBy(
+                        () ->
+                                JobConfig.parse(
+                                        with(
+                                                "--rollup",
+                                                "name=a,output-topic=x,window=1m,slide=2m")))
+                .hasMessageContaining("slide 2m is longer than window 1m");
+        assertThatThrownBy(
+                        () -> JobConfig.parse(with("--rollup", "name=a,output-topic=x,stats=p42")))
+                .hasMessageContaining("unknown statistic 'p42'");
+        assertThatThrownBy(
+                        () ->
+                                JobConfig.parse(
+                                        with(
+                                                "--rollup",
+                                                "name=a,output-topic=x,group-by=a,without=b")))
+                .hasMessageContaining("cannot be used together");
+    }
+
+    @Test
+    void shouldPassDashDOptionsToTheFlinkConfigurationAndRedactSecrets() throws Exception {
+        JobConfig c =
+                JobConfig.parse(
+                        with(
+                                "-D",
+                                "restart-strategy.type=fixed-delay",
+                                "-Drestart-strategy.fixed-delay.attempts=1",
+                                "-D",
+                                "s3.secret-key=hunter4"));
+        assertThat(c.flinkConfiguration().toMap())
+                .containsEntry("restart-strategy.type", "fixed-delay")
+                .containsEntry("restart-strategy.fixed-delay.attempts", "1");
+        assertThat(c.describe())
+                .contains("-D restart-strategy.type=fixed-delay")
+                .doesNotContain("hunter4");
+        assertThatThrownBy(() -> JobConfig.parse(with("-D", "novalue")))
+                .hasMessageContaining("-D needs key=value");
+    }
+
+    @Test
+    void shouldParseStatsOutputFormatDeliveryAndIdleTimeout() throws Exception {
+        JobConfig c =
+                JobConfig.parse(
+                        with(
+                                "--stats",
+                                "mean,count",
+                                "--output-format",
+                                "ilp",
+                                "--delivery",
+                                "at-least-once",
+                                "--idle-timeout",
+                                "2s"));
+        assertThat(c.rollups().get(0).stats()).containsExactly(Stat.COUNT, Stat.MEAN);
+        assertThat(c.rollups().get(0).outputFormat()).isEqualTo("ilp");
+        assertThat(c.exactlyOnce()).isFalse();
+        assertThat(c.idleTimeout()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(JobConfig.parse(REQUIRED).exactlyOnce()).isTrue();
+        assertThat(JobConfig.parse(REQUIRED).idleTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThatThrownBy(() -> JobConfig.parse(with("--delivery", "maybe")))
+                .hasMessageContaining("allowed: at-least-once, exactly-once");
+        assertThatThrownBy(() -> JobConfig.parse(with("--stats", "count,median")))
+                .hasMessageContaining("unknown statistic 'median'");
+    }
+
+    @Test
+    void shouldRejectTransactionTimeoutShorterThanTwoCheckpointIntervalsPlusAMinute() {
+        assertThatThrownBy(
+                        () ->
+                                JobConfig.parse(
+                                        with(
+                                                "--checkpoint-interval",
+                                                "10m",
+                                                "--transaction-timeout",
+                                                "15m")))
+                .hasMessageContaining("--transaction-timeout 15m is too short")
+                .hasMessageContaining("--checkpoint-interval 10m")
+                .hasMessageContaining("21m");
+    }
+
+    @Test
+    void shouldAcceptLongCheckpointIntervalsWithoutTransactions() throws Exception {
+        JobConfig c =
+                JobConfig.parse(
+                        with("--checkpoint-interval", "10m", "--delivery", "at-least-once"));
+        assertThat(c.checkpointInterval()).isEqualTo(Duration.ofMinutes(10));
+    }
+
+    @Test
+    void shouldRejectKafkaPropertiesTheJobSetsItself() {
+        assertThatThrownBy(() -> JobConfig.parse(with("--kafka.transaction.timeout.ms", "60000")))
+                .hasMessageContaining("use --transaction-timeout");
     }
 }

@@ -1,8 +1,10 @@
 package io.tsagg.serde.json;
 
+import io.tsagg.serde.output.Stat;
 import io.tsagg.serde.record.WindowResult;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Set;
 
 /**
  * Encodes a {@link WindowResult} as one JSON object:
@@ -13,7 +15,9 @@ import java.util.Arrays;
  * }</pre>
  *
  * Non-finite numbers (stddev of a single sample) are written as {@code null}. Quantile fields are
- * named by the configured quantile names ({@code p50}, {@code p99}, {@code p99_9}).
+ * named by the configured quantile names ({@code p50}, {@code p99}, {@code p99_9}). With a {@link
+ * Stat} selection only the selected statistics are written ({@code key}, {@code window_start} and
+ * {@code window_end} always are), in the order above.
  *
  * <p>Not thread-safe; one instance per sink writer. Builds into a reusable buffer.
  */
@@ -21,13 +25,39 @@ public final class WindowResultJsonEncoder {
     private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
 
     private final byte[][] quantileFieldNames;
+    private final boolean count;
+    private final boolean sum;
+    private final boolean min;
+    private final boolean max;
+    private final boolean mean;
+    private final boolean stddev;
+    private final boolean first;
+    private final boolean last;
     private byte[] buf = new byte[512];
     private int pos;
 
     /**
+     * Writes every statistic.
+     *
      * @param quantileNames output names of the configured quantiles, e.g. {@code p99}
      */
     public WindowResultJsonEncoder(String... quantileNames) {
+        this(Stat.all(), quantileNames);
+    }
+
+    /**
+     * @param stats the statistics to write
+     * @param quantileNames output names of the configured quantiles, e.g. {@code p99}
+     */
+    public WindowResultJsonEncoder(Set<Stat> stats, String... quantileNames) {
+        count = stats.contains(Stat.COUNT);
+        sum = stats.contains(Stat.SUM);
+        min = stats.contains(Stat.MIN);
+        max = stats.contains(Stat.MAX);
+        mean = stats.contains(Stat.MEAN);
+        stddev = stats.contains(Stat.STDDEV);
+        first = stats.contains(Stat.FIRST);
+        last = stats.contains(Stat.LAST);
         quantileFieldNames = new byte[quantileNames.length][];
         for (int i = 0; i < quantileNames.length; i++) {
             quantileFieldNames[i] =
@@ -44,15 +74,31 @@ public final class WindowResultJsonEncoder {
         ascii(Long.toString(r.windowStart()));
         ascii(",\"window_end\":");
         ascii(Long.toString(r.windowEnd()));
-        ascii(",\"count\":");
-        ascii(Long.toString(r.count()));
-        field(",\"sum\":", r.sum());
-        field(",\"min\":", r.min());
-        field(",\"max\":", r.max());
-        field(",\"mean\":", r.mean());
-        field(",\"stddev\":", r.stddev());
-        field(",\"first\":", r.first());
-        field(",\"last\":", r.last());
+        if (count) {
+            ascii(",\"count\":");
+            ascii(Long.toString(r.count()));
+        }
+        if (sum) {
+            field(",\"sum\":", r.sum());
+        }
+        if (min) {
+            field(",\"min\":", r.min());
+        }
+        if (max) {
+            field(",\"max\":", r.max());
+        }
+        if (mean) {
+            field(",\"mean\":", r.mean());
+        }
+        if (stddev) {
+            field(",\"stddev\":", r.stddev());
+        }
+        if (first) {
+            field(",\"first\":", r.first());
+        }
+        if (last) {
+            field(",\"last\":", r.last());
+        }
         int n = Math.min(r.quantileCount(), quantileFieldNames.length);
         for (int i = 0; i < n; i++) {
             raw(quantileFieldNames[i]);

@@ -2,8 +2,10 @@ package io.tsagg.serde.json;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tsagg.serde.output.Stat;
 import io.tsagg.serde.record.WindowResult;
 import java.nio.charset.StandardCharsets;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
@@ -24,6 +26,20 @@ class WindowResultJsonEncoderTest {
                         "{\"key\":\"cpu,host=a usage_user\",\"window_start\":0,\"window_end\":60000,"
                                 + "\"count\":3,\"sum\":6.0,\"min\":1.0,\"max\":3.0,\"mean\":2.0,"
                                 + "\"stddev\":1.0,\"first\":1.0,\"last\":3.0,\"p50\":2.0}");
+    }
+
+    @Test
+    void shouldWriteOnlySelectedStatisticsWhenGivenASelection() {
+        final WindowResultJsonEncoder encoder =
+                new WindowResultJsonEncoder(EnumSet.of(Stat.MEAN, Stat.COUNT, Stat.STDDEV));
+
+        final String json =
+                new String(encoder.encode(result("cpu usage", 2.0)), StandardCharsets.UTF_8);
+
+        assertThat(json)
+                .isEqualTo(
+                        "{\"key\":\"cpu usage\",\"window_start\":0,\"window_end\":60000,"
+                                + "\"count\":3,\"mean\":2.0,\"stddev\":1.0}");
     }
 
     @Test

@@ -1,0 +1,182 @@
+package io.tsagg.job;
+
+import static io.tsagg.job.EndToEnd.T0;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.tsagg.job.config.ArgumentException;
+import io.tsagg.job.config.JobConfig;
+import io.tsagg.job.kafka.TransactionTimeoutCheck;
+import io.tsagg.job.local.KafkaBroker;
+import java.io.StringWriter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.core.Appender;
+import org.apache.logging.log4j.core.LoggerContext;
+import org.apache.logging.log4j.core.appender.WriterAppender;
+import org.apache.logging.log4j.core.config.Configuration;
+import org.apache.logging.log4j.core.config.LoggerConfig;
+import org.apache.logging.log4j.core.layout.PatternLayout;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Tests for what operators of {@link TsaggJob} rely on, on a real broker (its {@code
+ * transaction.max.timeout.ms} is 5 minutes here) and a Flink MiniCluster: the start-up check of the
+ * transaction timeout, and that secrets given as Kafka properties appear in no log line of a run.
+ */
+class OperabilityEndToEndTest {
+    private static KafkaBroker broker;
+
+    @BeforeAll
+    static void startBroker() throws Exception {
+        broker =
+                KafkaBroker.start(
+                        KafkaBroker.Options.defaults()
+                                .withTransactionMaxTimeout(Duration.ofMinutes(5)));
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    private static List<String> args(String... more) {
+        List<String> all =
+                new ArrayList<>(
+                        List.of(
+                                "--bootstrap-servers",
+                                broker.bootstrapServers(),
+                                "--input-topic",
+                                "ops-in",
+                                "--output-topic",
+                                "ops-out",
+                                "--dlq-topic",
+                                "ops-dlq",
+                                "--late-topic",
+                                "ops-late",
+                                "--window",
+                                "10s",
+                                "--checkpoint-interval",
+                                "1s",
+                                "--starting-offsets",
+                                "earliest",
+                                "--parallelism",
+                                "1",
+                                "--bounded"));
+        all.addAll(List.of(more));
+        return all;
+    }
+
+    @Test
+    void shouldRefuseATransactionTimeoutAboveTheBrokersMaximumNamingBothValues() throws Exception {
+        JobConfig tooLong = JobConfig.parse(args().toArray(new String[0]));
+
+        assertThatThrownBy(() -> TransactionTimeoutCheck.check(tooLong, Duration.ofSeconds(20)))
+                .isInstanceOf(ArgumentException.class)
+                .hasMessageContaining("--transaction-timeout 900000 ms")
+                .hasMessageContaining("transaction.max.timeout.ms 300000 ms");
+        assertThat(TsaggJob.run(args().toArray(new String[0]))).isEqualTo(2);
+
+        JobConfig fits =
+                JobConfig.parse(args("--transaction-timeout", "4m").toArray(new String[0]));
+        TransactionTimeoutCheck.check(fits, Duration.ofSeconds(20));
+        JobConfig noTransactions =
+                JobConfig.parse(args("--delivery", "at-least-once").toArray(new String[0]));
+        TransactionTimeoutCheck.check(noTransactions, Duration.ofSeconds(20));
+    }
+
+    @Test
+    void shouldLogTheConfigurationAtStartButNeverAKafkaSecret() throws Exception {
+        broker.createTopics(1, "ops-in");
+        broker.createTopics(1, "ops-out", "ops-dlq", "ops-late");
+        EndToEnd.produceFrames(
+                broker.bootstrapServers(),
+                "ops-in",
+                0,
+                EndToEnd.series(4, T0, T0 + 20_000, 500),
+                40);
+        JobConfig config =
+                JobConfig.parse(
+                        args(
+                                        "--transaction-timeout",
+                                        "4m",
+                                        "--kafka.ssl.truststore.password",
+                                        "SECRET-TRUSTSTORE-1",
+                                        "--kafka.sasl.jaas.config",
+                                        "org.apache.kafka.common.security.plain.PlainLoginModule"
+                                                + " required username=\"u\""
+                                                + " password=\"SECRET-JAAS-2\";",
+                                        "--kafka.client.secret",
+                                        "SECRET-CUSTOM-3")
+                                .toArray(new String[0]));
+
+        String log =
+                captureLog(
+                        () -> {
+                            StreamExecutionEnvironment env =
+                                    StreamExecutionEnvironment.createLocalEnvironment(
+                                            1, EndToEnd.miniCluster());
+                            TsaggJob.build(env, config);
+                            env.execute("ops");
+                        });
+
+        assertThat(EndToEnd.read(broker.bootstrapServers(), "ops-out")).hasSize(4 * 2);
+        assertThat(log)
+                .contains("tsagg starting:")
+                .contains("--kafka.ssl.truststore.password ******")
+                .contains("memory: window state off-heap in managed memory")
+                .contains("keeps its state off-heap");
+        assertThat(log.lines().filter(l -> l.contains("tsagg starting:")).count()).isEqualTo(1);
+        // The Kafka clients did log their configuration: the check is not vacuous.
+        assertThat(log).contains("ProducerConfig values").contains("ConsumerConfig values");
+        assertThat(log)
+                .doesNotContain("SECRET-TRUSTSTORE-1")
+                .doesNotContain("SECRET-JAAS-2")
+                .doesNotContain("SECRET-CUSTOM-3");
+    }
+
+    /** Everything logged at INFO and above while {@code action} runs, in this JVM. */
+    private static String captureLog(ThrowingRunnable action) throws Exception {
+        LoggerContext ctx = (LoggerContext) LogManager.getContext(false);
+        Configuration cfg = ctx.getConfiguration();
+        LoggerConfig root = cfg.getRootLogger();
+        StringWriter out = new StringWriter();
+        Appender capture =
+                WriterAppender.newBuilder()
+                        .setName("capture")
+                        .setTarget(out)
+                        .setLayout(PatternLayout.newBuilder().withPattern("%c %m%n").build())
+                        .build();
+        capture.start();
+        Level level = root.getLevel();
+        Map<String, Appender> before = Map.copyOf(root.getAppenders());
+        before.keySet().forEach(root::removeAppender);
+        root.addAppender(capture, Level.INFO, null);
+        root.setLevel(Level.INFO);
+        ctx.updateLoggers();
+        try {
+            action.run();
+        } finally {
+            root.removeAppender("capture");
+            before.values().forEach(a -> root.addAppender(a, null, null));
+            root.setLevel(level);
+            ctx.updateLoggers();
+            capture.stop();
+        }
+        return out.toString();
+    }
+
+    @FunctionalInterface
+    private interface ThrowingRunnable {
+        void run() throws Exception;
+    }
+}
