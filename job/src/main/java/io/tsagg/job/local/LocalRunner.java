@@ -39,8 +39,10 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * are filled in.
  */
 public final class LocalRunner {
-    private static final Pattern COUNT = Pattern.compile("\"count\":(\\d+)");
-    private static final Pattern WINDOW = Pattern.compile("\"window_start\":(-?\\d+)");
+    // A result is JSON ("count":3, "window_start":ms) or a line-protocol line
+    // (<field>_count=3 ... <window start in ns>); the summary reads either.
+    private static final Pattern COUNT = Pattern.compile("\"count\":(\\d+)|_count=(\\d+)");
+    private static final Pattern WINDOW = Pattern.compile("\"window_start\":(-?\\d+)| (-?\\d+)$");
 
     private LocalRunner() {}
 
@@ -188,11 +190,14 @@ public final class LocalRunner {
                 keys.add(new String(r.key(), StandardCharsets.UTF_8));
                 Matcher c = COUNT.matcher(json);
                 if (c.find()) {
-                    counted += Long.parseLong(c.group(1));
+                    counted += Long.parseLong(c.group(1) != null ? c.group(1) : c.group(2));
                 }
                 Matcher s = WINDOW.matcher(json);
                 if (s.find()) {
-                    windows.add(Long.parseLong(s.group(1)));
+                    windows.add(
+                            s.group(1) != null
+                                    ? Long.parseLong(s.group(1))
+                                    : Long.parseLong(s.group(2)) / 1_000_000L);
                 }
             }
         }
