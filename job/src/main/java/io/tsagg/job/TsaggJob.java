@@ -9,8 +9,7 @@ import io.tsagg.job.kafka.FrameRecordDeserializer;
 import io.tsagg.job.kafka.KafkaSinks;
 import io.tsagg.job.kafka.LateSampleSerializer;
 import io.tsagg.job.kafka.LineProtocolRecordDeserializer;
-import io.tsagg.job.kafka.ResultJsonSerializer;
-import io.tsagg.job.kafka.ResultLineSerializer;
+import io.tsagg.job.kafka.ResultSerializer;
 import io.tsagg.job.kafka.TransactionTimeoutCheck;
 import io.tsagg.job.rollup.GroupKeyMapper;
 import io.tsagg.operators.window.WindowAggregateOperator;
@@ -211,9 +210,7 @@ public final class TsaggJob {
         results.getTransformation()
                 .declareManagedMemoryUseCaseAtOperatorScope(ManagedMemoryUseCase.OPERATOR, 100);
         KafkaRecordSerializationSchema<WindowResult> serializer =
-                "ilp".equals(rollup.outputFormat())
-                        ? new ResultLineSerializer(rollup.outputTopic(), rollup.stats())
-                        : new ResultJsonSerializer(rollup.outputTopic(), rollup.stats());
+                new ResultSerializer(rollup.outputTopic(), rollup.stats(), rollup.outputFormat());
         results.sinkTo(
                         KafkaSinks.create(
                                 config.bootstrapServers(),

@@ -1,5 +1,6 @@
 package io.tsagg.serde.json;
 
+import io.tsagg.serde.output.ResultEncoder;
 import io.tsagg.serde.output.Stat;
 import io.tsagg.serde.record.WindowResult;
 import java.nio.charset.StandardCharsets;
@@ -21,7 +22,7 @@ import java.util.Set;
  *
  * <p>Not thread-safe; one instance per sink writer. Builds into a reusable buffer.
  */
-public final class WindowResultJsonEncoder {
+public final class WindowResultJsonEncoder implements ResultEncoder {
     private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
 
     private final byte[][] quantileFieldNames;
@@ -66,6 +67,7 @@ public final class WindowResultJsonEncoder {
     }
 
     /** Returns a fresh array holding the JSON document (Kafka keeps the array). */
+    @Override
     public byte[] encode(WindowResult r) {
         pos = 0;
         ascii("{\"key\":");

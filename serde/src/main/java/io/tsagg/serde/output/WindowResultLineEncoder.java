@@ -21,7 +21,7 @@ import java.util.Set;
  *
  * <p>Not thread-safe; one instance per sink writer.
  */
-public final class WindowResultLineEncoder {
+public final class WindowResultLineEncoder implements ResultEncoder {
     private final Stat[] stats;
     private final byte[][] quantileSuffixes;
     private byte[] buf = new byte[512];
@@ -41,6 +41,7 @@ public final class WindowResultLineEncoder {
     }
 
     /** Returns a fresh array holding the line (no trailing newline). */
+    @Override
     public byte[] encode(WindowResult r) {
         pos = 0;
         byte[] key = r.keyBytes();

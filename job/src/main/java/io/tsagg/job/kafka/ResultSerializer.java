@@ -1,5 +1,7 @@
 package io.tsagg.job.kafka;
 
+import io.tsagg.serde.json.WindowResultJsonEncoder;
+import io.tsagg.serde.output.ResultEncoder;
 import io.tsagg.serde.output.Stat;
 import io.tsagg.serde.output.WindowResultLineEncoder;
 import io.tsagg.serde.record.WindowResult;
@@ -11,31 +13,35 @@ import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
- * Window results as InfluxDB line protocol ({@code --output-format ilp}), one line per key and
- * window with Telegraf basicstats field names, timestamped at the window start in ns:
- *
- * <pre>
- *   cpu,region=eu-1 usage_user_count=600,usage_user_mean=19.03,... 1767225600000000000
- * </pre>
- *
- * The Kafka key is the group key, the record timestamp the window end, as for JSON.
+ * Window results as Kafka records: the value is JSON ({@code --output-format json}) or one InfluxDB
+ * line-protocol line with Telegraf basicstats field names, timestamped at the window start in ns
+ * ({@code ilp}); the Kafka key is the group key and the record timestamp the window end. Only the
+ * selected statistics ({@code --stats}) are written.
  */
-public final class ResultLineSerializer implements KafkaRecordSerializationSchema<WindowResult> {
+public final class ResultSerializer implements KafkaRecordSerializationSchema<WindowResult> {
     private static final long serialVersionUID = 1L;
 
     private final String topic;
     private final EnumSet<Stat> stats;
-    private transient WindowResultLineEncoder encoder;
+    private final boolean lineProtocol;
+    private transient ResultEncoder encoder;
 
-    public ResultLineSerializer(String topic, Set<Stat> stats) {
+    /**
+     * @param format {@code json} or {@code ilp}
+     */
+    public ResultSerializer(String topic, Set<Stat> stats, String format) {
         this.topic = topic;
         this.stats = EnumSet.copyOf(stats);
+        this.lineProtocol = "ilp".equals(format);
     }
 
     @Override
     public void open(
             SerializationSchema.InitializationContext context, KafkaSinkContext sinkContext) {
-        encoder = new WindowResultLineEncoder(stats);
+        encoder =
+                lineProtocol
+                        ? new WindowResultLineEncoder(stats)
+                        : new WindowResultJsonEncoder(stats);
     }
 
     @Override
