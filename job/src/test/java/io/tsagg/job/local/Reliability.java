@@ -287,8 +287,14 @@ final class Reliability {
             Thread.sleep(1000);
             results = readResults(broker, topic);
         }
+        int before = results.size();
         Thread.sleep(settle.toMillis());
-        return readResults(broker, topic);
+        results = readResults(broker, topic);
+        if (results.size() < before) {
+            throw new AssertionError(
+                    topic + ": " + before + " committed windows, then only " + results.size());
+        }
+        return results;
     }
 
     /** Every expected (key, window) exactly once, nothing else, statistics exact. */
