@@ -854,6 +854,14 @@ public final class StandaloneCluster implements AutoCloseable {
 
     // ---------------------------------------------------------------- REST
 
+    /**
+     * A GET on the JobManager's REST API, e.g. {@code /jobs/<id>/checkpoints} or {@code
+     * /jobs/<id>/vertices/<vid>/subtasks/metrics?get=...}; the parsed JSON answer.
+     */
+    public JsonNode rest(String path) throws IOException {
+        return get(path);
+    }
+
     private JsonNode get(String path) throws IOException {
         return send(HttpRequest.newBuilder(URI.create(restUrl() + path)).GET());
     }
