@@ -53,6 +53,7 @@ public final class HarnessMain {
         int samplesPerFrame = 1_000;
         long seed = 42;
         String childHeap = "2g";
+        List<String> childJvmOptions = List.of();
         List<Contender> contenders = List.of(Contender.values());
         Path out = Path.of("bench/results", LocalDate.now().toString());
         String command = "";
@@ -102,6 +103,9 @@ public final class HarnessMain {
                     case "--child-heap":
                         s.childHeap = v;
                         break;
+                    case "--child-jvm-options":
+                        s.childJvmOptions = List.of(v.trim().split("\\s+"));
+                        break;
                     case "--contenders":
                         List<Contender> list = new ArrayList<>();
                         for (String id : v.split(",")) {
@@ -141,6 +145,7 @@ public final class HarnessMain {
                     + "  --checkpoint-seconds N checkpoint interval of the Flink jobs (default 5)\n"
                     + "  --samples-per-frame N  samples per binary frame record (default 1000)\n"
                     + "  --child-heap SIZE      -Xmx of each contender JVM (default 2g)\n"
+                    + "  --child-jvm-options S  more JVM options for each contender JVM\n"
                     + "  --contenders LIST      subset of "
                     + ids
                     + "\n"
@@ -283,6 +288,7 @@ public final class HarnessMain {
         cmd.add("--add-modules=jdk.incubator.vector");
         cmd.add("-XX:+UseParallelGC");
         cmd.add("-Xmx" + s.childHeap);
+        cmd.addAll(s.childJvmOptions);
         cmd.add("--add-opens=java.base/java.util=ALL-UNNAMED");
         cmd.add("--add-opens=java.base/java.lang=ALL-UNNAMED");
         cmd.add("-Djava.awt.headless=true");

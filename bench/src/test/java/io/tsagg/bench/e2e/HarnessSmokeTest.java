@@ -23,6 +23,8 @@ class HarnessSmokeTest {
                             "--runs", "1",
                             "--checkpoint-seconds", "1",
                             "--child-heap", "512m",
+                            // Start fast: this checks that every contender works, not its speed.
+                            "--child-jvm-options", "-XX:TieredStopAtLevel=1",
                             "--out", out.toString()
                         });
 
