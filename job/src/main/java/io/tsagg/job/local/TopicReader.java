@@ -34,6 +34,12 @@ public final class TopicReader {
             for (PartitionInfo info : consumer.partitionsFor(topic, Duration.ofSeconds(30))) {
                 partitions.add(new TopicPartition(topic, info.partition()));
             }
+            if (partitions.isEmpty()) {
+                // partitionsFor answers an empty list when the metadata does not name the topic:
+                // never report that as "no records".
+                throw new IllegalStateException(
+                        "no partitions of " + topic + " in the metadata of " + bootstrapServers);
+            }
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             // With read_committed, end offsets are the last stable offsets.
