@@ -150,7 +150,8 @@ public final class HarnessMain {
                     + ids
                     + "\n"
                     + "  --out DIR              report directory (default bench/results/<date>)\n"
-                    + "  --seed N               generator seed (default 42)\n";
+                    + "  --seed N               generator seed (default 42)\n"
+                    + "  --redraw-charts DIR    only draw the charts again from DIR/results.json\n";
         }
     }
 
@@ -173,6 +174,10 @@ public final class HarnessMain {
     private HarnessMain() {}
 
     public static void main(String[] args) throws Exception {
+        if (args.length == 2 && args[0].equals("--redraw-charts")) {
+            HarnessReport.redrawCharts(Path.of(args[1]));
+            return;
+        }
         Settings settings;
         try {
             settings = Settings.parse(args);

@@ -237,26 +237,63 @@ final class HarnessReport {
         Files.createDirectories(dir);
         Files.writeString(dir.resolve("report.md"), markdown(), StandardCharsets.UTF_8);
         Files.writeString(dir.resolve("results.json"), json(), StandardCharsets.UTF_8);
+        List<String> names = new ArrayList<>();
+        double[][] values = new double[3][medians.size()];
+        int i = 0;
+        for (Median m : medians.values()) {
+            names.add(m.contender.id);
+            values[0][i] = m.samplesPerSecond;
+            values[1][i] = m.cpuSecondsPerMillion;
+            values[2][i++] = m.peakRssMiB;
+        }
+        charts(dir, names, values);
+    }
+
+    /** Draws the charts again from a {@code results.json} written by {@link #write}. */
+    static void redrawCharts(Path dir) throws IOException {
+        org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.JsonNode json =
+                new org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.ObjectMapper()
+                        .readTree(dir.resolve("results.json").toFile());
+        List<String> names = new ArrayList<>();
+        int n = json.get("medians").size();
+        double[][] values = new double[3][n];
+        for (int i = 0; i < n; i++) {
+            org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.JsonNode m =
+                    json.get("medians").get(i);
+            names.add(m.get("contender").asText());
+            values[0][i] = m.get("samplesPerSecond").asDouble();
+            values[1][i] = m.get("cpuSecondsPerMillion").asDouble();
+            values[2][i] = m.get("peakRssMiB").asDouble();
+        }
+        charts(dir, names, values);
+    }
+
+    private static void charts(Path dir, List<String> names, double[][] values) throws IOException {
         chart(
                 dir,
                 "samples-per-second",
                 "Samples/s, first input record to last result (median of runs)",
                 "samples/s",
-                m -> m.samplesPerSecond);
+                names,
+                values[0]);
         chart(
                 dir,
                 "cpu-per-million",
                 "Process CPU seconds per million samples (median of runs)",
                 "CPU s / M samples",
-                m -> m.cpuSecondsPerMillion);
-        chart(dir, "peak-rss", "Peak RSS of the contender JVM (median)", "MiB", m -> m.peakRssMiB);
+                names,
+                values[1]);
+        chart(
+                dir,
+                "peak-rss",
+                "Peak RSS of the contender JVM (median of runs)",
+                "MiB",
+                names,
+                values[2]);
     }
 
-    private interface Metric {
-        double of(Median m);
-    }
-
-    private void chart(Path dir, String file, String title, String yTitle, Metric metric)
+    private static void chart(
+            Path dir, String file, String title, String yTitle, List<String> names, double[] v)
             throws IOException {
         CategoryChart chart =
                 new CategoryChartBuilder()
@@ -269,11 +306,11 @@ final class HarnessReport {
         chart.getStyler().setLegendVisible(false);
         chart.getStyler().setLabelsVisible(true);
         chart.getStyler().setXAxisLabelRotation(20);
-        List<String> names = new ArrayList<>();
+        chart.getStyler().setDecimalPattern("#,##0.##");
+        chart.getStyler().setYAxisDecimalPattern("#,##0.##");
         List<Double> values = new ArrayList<>();
-        for (Median m : medians.values()) {
-            names.add(m.contender.id);
-            values.add(Math.max(metric.of(m), 0));
+        for (double x : v) {
+            values.add(Math.max(x, 0));
         }
         chart.addSeries(yTitle, names, values);
         BitmapEncoder.saveBitmap(
