@@ -353,6 +353,10 @@ final class HarnessReport {
                         settings.runs,
                         settings.windowMs / 1000,
                         settings.checkpointMs / 1000));
+        sb.append(
+                "tsagg runs single-phase (every sample crosses the keyBy exchange): the two-phase"
+                        + " option (a local pre-aggregator) does not exist yet, so it is not"
+                        + " measured.\n\n");
         sb.append(markdownTable()).append("\n");
         sb.append(ratioTable()).append("\n");
         sb.append("![samples/s](samples-per-second.png)\n\n");
