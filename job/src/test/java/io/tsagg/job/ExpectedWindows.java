@@ -77,17 +77,26 @@ public final class ExpectedWindows {
         }
     }
 
-    /** Straightforward statistics of one (key, window). */
-    private static final class Window {
-        final List<Long> times = new ArrayList<>();
-        final List<Double> values = new ArrayList<>();
+    /**
+     * Straightforward statistics of one (key, window): {@link #check} asserts a JSON result against
+     * them. Also used on its own by tests that match results differently.
+     */
+    public static final class Window {
+        private final List<Long> times = new ArrayList<>();
+        private final List<Double> values = new ArrayList<>();
 
-        void add(long ts, double v) {
+        public Window add(long ts, double v) {
             times.add(ts);
             values.add(v);
+            return this;
         }
 
-        void check(String id, JsonNode actual) {
+        /** Samples in the window. */
+        public int count() {
+            return values.size();
+        }
+
+        public void check(String id, JsonNode actual) {
             int n = values.size();
             BigDecimal sum = BigDecimal.ZERO;
             double min = Double.POSITIVE_INFINITY;

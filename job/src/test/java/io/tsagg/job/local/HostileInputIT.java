@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.tsagg.job.ExpectedWindows;
 import io.tsagg.job.generate.LineProtocolProducer;
 import io.tsagg.job.generate.SampleGenerator;
 import io.tsagg.job.kafka.DeadLetterSerializationSchema;
@@ -97,7 +98,7 @@ class HostileInputIT {
         broker.createTopics(2, prefix + "-in");
         broker.createTopics(1, prefix + "-out", prefix + "-dlq", prefix + "-late");
         SampleGenerator generator = new SampleGenerator(100_000, 200, START_MS, 100, 20, 41);
-        Map<String, Reliability.Expected> expected = Reliability.expected(generator, WINDOW_MS);
+        Map<String, ExpectedWindows.Window> expected = Reliability.expected(generator, WINDOW_MS);
         long goodSamples = generator.samples();
 
         byte[] valid = frame("hostile,kind=template v", new long[] {HOSTILE_TS}, new double[] {1});
@@ -215,7 +216,7 @@ class HostileInputIT {
         broker.createTopics(2, prefix + "-in");
         broker.createTopics(1, prefix + "-out", prefix + "-dlq", prefix + "-late");
         SampleGenerator generator = new SampleGenerator(100_000, 200, START_MS, 100, 20, 43);
-        Map<String, Reliability.Expected> expected = Reliability.expected(generator, WINDOW_MS);
+        Map<String, ExpectedWindows.Window> expected = Reliability.expected(generator, WINDOW_MS);
         long goodSamples = generator.samples();
         long t = HOSTILE_TS * 1_000_000L;
 
@@ -346,7 +347,7 @@ class HostileInputIT {
     private Map<String, List<JsonNode>> check(
             String prefix,
             String jobId,
-            Map<String, Reliability.Expected> expected,
+            Map<String, ExpectedWindows.Window> expected,
             List<Bad> bad,
             Map<String, Long> metrics)
             throws Exception {
@@ -364,7 +365,7 @@ class HostileInputIT {
     private Map<String, List<JsonNode>> checkRunning(
             String prefix,
             String jobId,
-            Map<String, Reliability.Expected> expected,
+            Map<String, ExpectedWindows.Window> expected,
             List<Bad> bad,
             Map<String, Long> metrics)
             throws Exception {
@@ -447,9 +448,9 @@ class HostileInputIT {
                 assertThat(e.getValue().get(0).get("count").asLong()).isEqualTo(1);
             }
         }
-        Map<String, Reliability.Expected> exact = new HashMap<>(expected);
+        Map<String, ExpectedWindows.Window> exact = new HashMap<>(expected);
         String hugeId = "hostile,kind=huge v@" + Math.floorDiv(HOSTILE_TS, WINDOW_MS) * WINDOW_MS;
-        Reliability.Expected hugeExpected = exact.remove(hugeId);
+        ExpectedWindows.Window hugeExpected = exact.remove(hugeId);
         List<JsonNode> hugeActual = known.remove(hugeId);
         if (hugeExpected != null) {
             System.out.printf("%s: extreme magnitudes gave %s%n", prefix, hugeActual);
@@ -560,9 +561,9 @@ class HostileInputIT {
     }
 
     private static void expect(
-            Map<String, Reliability.Expected> expected, String key, long ts, double v) {
+            Map<String, ExpectedWindows.Window> expected, String key, long ts, double v) {
         long start = Math.floorDiv(ts, WINDOW_MS) * WINDOW_MS;
-        expected.computeIfAbsent(key + "@" + start, k -> new Reliability.Expected()).add(ts, v);
+        expected.computeIfAbsent(key + "@" + start, k -> new ExpectedWindows.Window()).add(ts, v);
     }
 
     private static byte[] frame(String key, long[] ts, double[] values) {

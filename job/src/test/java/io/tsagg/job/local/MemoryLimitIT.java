@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.tsagg.job.ExpectedWindows;
 import io.tsagg.job.generate.SampleGenerator;
 import io.tsagg.serde.frame.FrameWriter;
 import java.nio.charset.StandardCharsets;
@@ -64,7 +65,8 @@ class MemoryLimitIT {
             broker.createTopics(1, prefix + "-out", prefix + "-dlq", prefix + "-late");
             // 200 series, 100 ms step: 1,000 ticks = 100 s.
             SampleGenerator generator = new SampleGenerator(200_000, 200, START_MS, 100, 20, 51);
-            Map<String, Reliability.Expected> expected = Reliability.expected(generator, WINDOW_MS);
+            Map<String, ExpectedWindows.Window> expected =
+                    Reliability.expected(generator, WINDOW_MS);
             long burstTs = START_MS + 25_000;
 
             List<byte[]> records = new ArrayList<>();
@@ -78,7 +80,7 @@ class MemoryLimitIT {
                 long ts = burstTs + i % 1000;
                 w.addSample(w.addSeries(key), ts, i);
                 long start = Math.floorDiv(ts, WINDOW_MS) * WINDOW_MS;
-                expected.computeIfAbsent(key + "@" + start, k -> new Reliability.Expected())
+                expected.computeIfAbsent(key + "@" + start, k -> new ExpectedWindows.Window())
                         .add(ts, i);
                 if (w.sampleCount() == 1000) {
                     burstFrames.add(w.toByteArray());
@@ -183,9 +185,9 @@ class MemoryLimitIT {
             int exact = 0;
             int partial = 0;
             List<String> problems = new ArrayList<>();
-            for (Map.Entry<String, Reliability.Expected> e : expected.entrySet()) {
+            for (Map.Entry<String, ExpectedWindows.Window> e : expected.entrySet()) {
                 String id = e.getKey();
-                int n = e.getValue().values.size();
+                int n = e.getValue().count();
                 int r = refused.getOrDefault(id, 0);
                 List<JsonNode> got = results.get(id);
                 long counted = got == null ? 0 : got.get(0).get("count").asLong();

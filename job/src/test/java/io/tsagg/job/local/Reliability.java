@@ -4,10 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tsagg.job.ExpectedWindows;
 import io.tsagg.job.generate.SampleGenerator;
 import io.tsagg.serde.frame.FrameWriter;
-import java.math.BigDecimal;
-import java.math.MathContext;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -299,7 +298,7 @@ final class Reliability {
 
     /** Every expected (key, window) exactly once, nothing else, statistics exact. */
     static void assertExactlyOnce(
-            Map<String, Expected> expected, Map<String, List<JsonNode>> actual) {
+            Map<String, ExpectedWindows.Window> expected, Map<String, List<JsonNode>> actual) {
         List<String> duplicates = new ArrayList<>();
         List<String> missing = new ArrayList<>();
         List<String> extra = new ArrayList<>();
@@ -319,83 +318,24 @@ final class Reliability {
         assertThat(duplicates).as("duplicated windows").isEmpty();
         assertThat(missing).as("missing windows (of %d)", expected.size()).isEmpty();
         assertThat(extra).as("unexpected windows").isEmpty();
-        for (Map.Entry<String, Expected> e : expected.entrySet()) {
+        for (Map.Entry<String, ExpectedWindows.Window> e : expected.entrySet()) {
             e.getValue().check(e.getKey(), actual.get(e.getKey()).get(0));
         }
     }
 
     // ------------------------------------------------------------ independent computation
 
-    static Map<String, Expected> expected(SampleGenerator generator, long windowMs)
+    static Map<String, ExpectedWindows.Window> expected(SampleGenerator generator, long windowMs)
             throws Exception {
-        Map<String, Expected> windows = new HashMap<>();
+        Map<String, ExpectedWindows.Window> windows = new HashMap<>();
         generator.forEach(
                 (s, ts, v) -> {
                     long start = Math.floorDiv(ts, windowMs) * windowMs;
                     windows.computeIfAbsent(
-                                    generator.seriesKey(s) + "@" + start, k -> new Expected())
+                                    generator.seriesKey(s) + "@" + start,
+                                    k -> new ExpectedWindows.Window())
                             .add(ts, v);
                 });
         return windows;
-    }
-
-    /** Plain statistics of one (key, window), in exact decimal arithmetic where it matters. */
-    static final class Expected {
-        final List<Long> times = new ArrayList<>();
-        final List<Double> values = new ArrayList<>();
-
-        void add(long ts, double v) {
-            times.add(ts);
-            values.add(v);
-        }
-
-        void check(String id, JsonNode actual) {
-            int n = values.size();
-            BigDecimal sum = BigDecimal.ZERO;
-            double min = Double.POSITIVE_INFINITY;
-            double max = Double.NEGATIVE_INFINITY;
-            int firstAt = 0;
-            int lastAt = 0;
-            for (int i = 0; i < n; i++) {
-                double v = values.get(i);
-                sum = sum.add(new BigDecimal(v));
-                min = Math.min(min, v);
-                max = Math.max(max, v);
-                firstAt = times.get(i) < times.get(firstAt) ? i : firstAt;
-                lastAt = times.get(i) > times.get(lastAt) ? i : lastAt;
-            }
-            BigDecimal mean = sum.divide(BigDecimal.valueOf(n), MathContext.DECIMAL128);
-            BigDecimal squares = BigDecimal.ZERO;
-            for (double v : values) {
-                BigDecimal d = new BigDecimal(v).subtract(mean);
-                squares = squares.add(d.multiply(d));
-            }
-            assertThat(actual.get("count").asLong()).as(id + " count").isEqualTo(n);
-            assertThat(actual.get("min").asDouble()).as(id + " min").isEqualTo(min);
-            assertThat(actual.get("max").asDouble()).as(id + " max").isEqualTo(max);
-            assertThat(actual.get("first").asDouble())
-                    .as(id + " first")
-                    .isEqualTo(values.get(firstAt));
-            assertThat(actual.get("last").asDouble())
-                    .as(id + " last")
-                    .isEqualTo(values.get(lastAt));
-            assertRelative(id + " sum", actual.get("sum").asDouble(), sum.doubleValue());
-            assertRelative(id + " mean", actual.get("mean").asDouble(), mean.doubleValue());
-            if (n < 2) {
-                assertThat(actual.get("stddev").isNull()).as(id + " stddev").isTrue();
-            } else {
-                double stddev =
-                        Math.sqrt(
-                                squares.divide(BigDecimal.valueOf(n - 1), MathContext.DECIMAL128)
-                                        .doubleValue());
-                assertRelative(id + " stddev", actual.get("stddev").asDouble(), stddev);
-            }
-        }
-
-        private static void assertRelative(String what, double actual, double expected) {
-            assertThat(Math.abs(actual - expected))
-                    .as("%s: %s vs expected %s", what, actual, expected)
-                    .isLessThanOrEqualTo(1e-9 * Math.abs(expected));
-        }
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.tsagg.job.ExpectedWindows;
 import io.tsagg.job.generate.SampleGenerator;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -90,7 +91,7 @@ class TaskManagerKillIT {
         // 100 ms step, 2 s disorder, 300 series.
         SampleGenerator generator =
                 new SampleGenerator(samples, 300, 1_767_225_600_000L, 100, 20, seed);
-        Map<String, Reliability.Expected> expected = Reliability.expected(generator, WINDOW_MS);
+        Map<String, ExpectedWindows.Window> expected = Reliability.expected(generator, WINDOW_MS);
 
         String jobId = cluster.submit(jar, Reliability.jobArgs(broker, prefix, WINDOW_MS, 2));
         cluster.awaitAllTasksRunning(jobId, Duration.ofMinutes(1));
