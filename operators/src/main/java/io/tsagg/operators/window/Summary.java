@@ -88,13 +88,12 @@ public final class Summary {
     }
 
     /** Merges another summary into this one (Chan's parallel algorithm for M2). */
-    public void merge(Summary o) {
+    public Summary merge(Summary o) {
         if (o.count == 0) {
-            return;
+            return this;
         }
         if (count == 0) {
-            copyFrom(o);
-            return;
+            return copyFrom(o);
         }
         long n = count + o.count;
         // Difference of the two means; o.shift - shift is exact within a factor of two (Sterbenz).
@@ -117,6 +116,7 @@ public final class Summary {
             lastTs = o.lastTs;
             last = o.last;
         }
+        return this;
     }
 
     /**
