@@ -55,8 +55,8 @@ public final class LineProtocolParser {
     private static final long MAX_UNSIGNED_DIV_10 = Long.divideUnsigned(-1L, 10);
 
     /**
-     * Decimal digits below which the digits form an integer under 2^53 (exact as a double) and the
-     * power of ten dividing it is exact too (10^15 &lt; 2^53, 10^15 ≤ 10^22).
+     * Up to this many decimal digits (and no exponent), a number is its digits as an integer below
+     * 2^53 divided by a power of ten up to 10^15: two exact doubles (Clinger's fast path).
      */
     private static final int MAX_EXACT_DIGITS = 15;
 
