@@ -25,6 +25,49 @@ final class KernelsCheck {
         }
     }
 
+    /** The results of {@code m} as raw bits, for later comparison. */
+    static long[] copy(ChunkMoments m) {
+        return new long[] {
+            m.count(),
+            bits(m.sumHigh()),
+            bits(m.sumLow()),
+            bits(m.min()),
+            bits(m.max()),
+            bits(m.mean()),
+            bits(m.m2())
+        };
+    }
+
+    /**
+     * Returns {@code actual} after checking it is bit for bit the {@code expected} result: each
+     * benchmark call is checked, cheaply next to the reduction it times.
+     */
+    static ChunkMoments same(ChunkMoments actual, long[] expected) {
+        if (actual.count() != expected[0]
+                || bits(actual.sumHigh()) != expected[1]
+                || bits(actual.sumLow()) != expected[2]
+                || bits(actual.min()) != expected[3]
+                || bits(actual.max()) != expected[4]
+                || bits(actual.mean()) != expected[5]
+                || bits(actual.m2()) != expected[6]) {
+            throw new IllegalStateException(
+                    "kernel returned " + actual + ", not the result computed at setup");
+        }
+        return actual;
+    }
+
+    /** Returns {@code actual} after checking it is bit for bit {@code expected}. */
+    static double same(double actual, double expected) {
+        if (bits(actual) != bits(expected)) {
+            throw new IllegalStateException("result is " + actual + ", expected " + expected);
+        }
+        return actual;
+    }
+
+    private static long bits(double x) {
+        return Double.doubleToRawLongBits(x);
+    }
+
     private static boolean close(double x, double y, double relative) {
         return Math.abs(x - y) <= relative * Math.max(Math.abs(x), Math.abs(y));
     }

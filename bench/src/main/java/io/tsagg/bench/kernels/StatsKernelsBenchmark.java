@@ -24,11 +24,13 @@ import org.openjdk.jmh.infra.Blackhole;
  * multiple of the lane count (vector and scalar tails). The plain sums are there for scale.
  *
  * <pre>
- * java --add-modules jdk.incubator.vector -jar bench/target/benchmarks.jar StatsKernelsBenchmark \
+ * java -jar bench/target/benchmarks.jar StatsKernelsBenchmark \
  *     -f 1 -wi 3 -i 5 -prof gc
  * </pre>
  *
- * Throughput is per call; values per second = ops/s × size.
+ * Throughput is per call; values per second = ops/s × size. Every call's result is compared with
+ * the one computed at setup (the kernels are deterministic, so bit for bit), after the twins were
+ * checked against each other.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -64,26 +66,35 @@ public class StatsKernelsBenchmark {
             values[i] = 1e6 + r.nextDouble(-50.0, 50.0);
         }
         KernelsCheck.assertTwinsAgree(vector, scalar, values, size);
+        expectedVector = KernelsCheck.copy(vector.moments(values, 0, size, new ChunkMoments()));
+        expectedScalar = KernelsCheck.copy(scalar.moments(values, 0, size, new ChunkMoments()));
+        expectedSumVector = vector.sum(values, 0, size);
+        expectedSumScalar = scalar.sum(values, 0, size);
     }
+
+    private long[] expectedVector;
+    private long[] expectedScalar;
+    private double expectedSumVector;
+    private double expectedSumScalar;
 
     @Benchmark
     public void momentsVector(Blackhole bh) {
-        consume(bh, vector.moments(values, 0, size, moments));
+        consume(bh, KernelsCheck.same(vector.moments(values, 0, size, moments), expectedVector));
     }
 
     @Benchmark
     public void momentsScalar(Blackhole bh) {
-        consume(bh, scalar.moments(values, 0, size, moments));
+        consume(bh, KernelsCheck.same(scalar.moments(values, 0, size, moments), expectedScalar));
     }
 
     @Benchmark
     public double sumVector() {
-        return vector.sum(values, 0, size);
+        return KernelsCheck.same(vector.sum(values, 0, size), expectedSumVector);
     }
 
     @Benchmark
     public double sumScalar() {
-        return scalar.sum(values, 0, size);
+        return KernelsCheck.same(scalar.sum(values, 0, size), expectedSumScalar);
     }
 
     static void consume(Blackhole bh, ChunkMoments m) {

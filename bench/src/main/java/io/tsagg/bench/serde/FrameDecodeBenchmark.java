@@ -23,8 +23,8 @@ import org.openjdk.jmh.infra.Blackhole;
  * series indexes) plus reading every sample, per sample. One op = one sample, so the score is
  * samples/s; MB/s = score x {@link #BYTES_PER_SAMPLE} (printed at setup) / 1e6.
  *
- * <p>Run: {@code java --add-modules jdk.incubator.vector -jar bench/target/benchmarks.jar
- * FrameDecode -prof gc}.
+ * <p>Run: {@code java -jar bench/target/benchmarks.jar FrameDecode -prof gc} (the fork adds the
+ * vector module).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -96,10 +96,18 @@ public class FrameDecodeBenchmark {
         return sum;
     }
 
-    /** Validate and read a whole frame. */
+    /** Validate and read a whole frame; the checksum of what was read is checked every time. */
     @Benchmark
     @OperationsPerInvocation(SAMPLES)
     public void decode(Blackhole bh) throws MalformedInputException {
-        bh.consume(decodeAll());
+        bh.consume(check(decodeAll(), expected));
+    }
+
+    /** Returns {@code actual} after checking it is {@code expected}. */
+    static long check(long actual, long expected) {
+        if (actual != expected) {
+            throw new IllegalStateException("checksum " + actual + " != expected " + expected);
+        }
+        return actual;
     }
 }

@@ -27,10 +27,11 @@ import org.openjdk.jmh.infra.Blackhole;
  * {@code new String}, {@code String.split}, {@code Double.parseDouble} and a sorted tag list, which
  * computes the same ids. A record is 100 Telegraf-style {@code cpu} lines of 4 tags (not in sorted
  * order) and 3 float fields, so 300 samples; one op = one sample. MB/s = score x bytes/sample
- * (printed at setup) / 1e6. Both parsers' checksums are compared at setup.
+ * (printed at setup) / 1e6. Both parsers' checksums are compared at setup, and every call's
+ * checksum with that one.
  *
- * <p>Run: {@code java --add-modules jdk.incubator.vector -jar bench/target/benchmarks.jar
- * LineProtocol -prof gc}.
+ * <p>Run: {@code java -jar bench/target/benchmarks.jar LineProtocol -prof gc} (the fork adds the
+ * vector module).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -46,6 +47,7 @@ public class LineProtocolParseBenchmark {
     private final LineProtocolParser parser = new LineProtocolParser();
     private final IngestArena arena = new IngestArena();
     private byte[] record;
+    private long expected;
 
     @Setup
     public void setUp() {
@@ -74,6 +76,7 @@ public class LineProtocolParseBenchmark {
         record = sb.toString().getBytes(StandardCharsets.UTF_8);
         long ours = parseBytes();
         long baseline = StringSplitParser.parse(record);
+        expected = baseline;
         if (ours != baseline || parser.samples() != SAMPLES) {
             throw new AssertionError(
                     "checksums differ: "
@@ -109,14 +112,14 @@ public class LineProtocolParseBenchmark {
     @Benchmark
     @OperationsPerInvocation(SAMPLES)
     public void tsagg(Blackhole bh) {
-        bh.consume(parseBytes());
+        bh.consume(FrameDecodeBenchmark.check(parseBytes(), expected));
     }
 
     /** Straightforward: String, split, parseDouble. */
     @Benchmark
     @OperationsPerInvocation(SAMPLES)
     public void stringSplit(Blackhole bh) {
-        bh.consume(StringSplitParser.parse(record));
+        bh.consume(FrameDecodeBenchmark.check(StringSplitParser.parse(record), expected));
     }
 
     /** The obvious parser for the benchmark's (escape-free) input; same ids and checksum. */

@@ -12,11 +12,14 @@ import jdk.incubator.vector.VectorSpecies;
  * {@code long[]} with the preferred species. Loaded only by {@link StatsKernelsProvider}, and only
  * when the module is present, so the rest of the job never links against the incubator module.
  *
- * <p>Loop shape (as in Lucene's {@code PanamaVectorUtilSupport}): a bound, an unrolled body with
- * two independent accumulator sets (the TwoSum chain is throughput-bound already, a third set only
- * adds register pressure on 16-register AVX2), a vector tail, a scalar tail. Lanes are reduced in a
- * fixed order through {@link ChunkMoments}' scratch, so results are deterministic and nothing is
- * allocated. Stateless and thread-safe.
+ * <p>Loop shape of {@link #moments}: one vector accumulator set (the body is 14 vector operations,
+ * throughput-bound, so a second set adds nothing but register pressure), then the lanes and the
+ * scalar tail of fewer than {@code LANES} values are reduced in a fixed order through {@link
+ * ChunkMoments}' scratch, so results are deterministic. The shape is chosen for C2 on JDK 17, which
+ * otherwise boxes vectors (allocates) in some compilations: a method small enough that every Vector
+ * API call is inlined, and no vector live after the loop (see the comments in the code). Measured
+ * with {@code StatsKernelsBenchmark} and {@code -prof gc}: 0 B per call at every size. Stateless
+ * and thread-safe.
  */
 final class PanamaStatsKernels implements StatsKernels {
     private static final VectorSpecies<Double> DOUBLES = DoubleVector.SPECIES_PREFERRED;
@@ -42,112 +45,92 @@ final class PanamaStatsKernels implements StatsKernels {
     @Override
     public ChunkMoments moments(double[] values, int from, int to, ChunkMoments out) {
         Objects.checkFromToIndex(from, to, values.length);
-        int n = to - from;
-        if (n == 0) {
-            return out.clear();
+        final int n = to - from;
+        if (n < LANES) {
+            return ScalarStatsKernels.INSTANCE.moments(values, from, to, out);
         }
-        double k = values[from];
+        final double k = values[from];
+        final int bound = from + (n & -LANES);
+        final DoubleVector vk = DoubleVector.broadcast(DOUBLES, k);
+        DoubleVector s = DoubleVector.zero(DOUBLES);
+        DoubleVector c = s;
+        DoubleVector q = s;
+        LongVector mn = LongVector.broadcast(LONGS, Long.MAX_VALUE);
+        LongVector mx = LongVector.broadcast(LONGS, Long.MIN_VALUE);
+        final double[] lanes = out.lanes;
+        final long[] longLanes = out.longLanes;
+        for (int i = from; i < bound; i += LANES) {
+            final DoubleVector x = DoubleVector.fromArray(DOUBLES, values, i);
+            final DoubleVector t = s.add(x);
+            final DoubleVector b = t.sub(s);
+            c = c.add(s.sub(t.sub(b)).add(x.sub(b)));
+            s = t;
+            final DoubleVector d = x.sub(vk);
+            q = d.fma(d, q);
+            final LongVector o = ordered(x);
+            mn = mn.min(o);
+            mx = mx.max(o);
+            // Stored every step (to L1, beside the 14 vector operations) so that no vector is
+            // used after the loop: C2 then never needs a box at the loop exit. Storing after the
+            // loop allocated 192 to 480 B per call in some JIT runs and not in others.
+            s.intoArray(lanes, 0);
+            c.intoArray(lanes, LANES);
+            q.intoArray(lanes, 2 * LANES);
+            mn.intoArray(longLanes, 0);
+            mx.intoArray(longLanes, LANES);
+        }
+        return finishLanes(values, from, bound, to, k, out);
+    }
+
+    /**
+     * Reduces the lanes the vector loop left in {@code out}'s scratch in a fixed order, adds the
+     * scalar tail {@code values[tail, to)} and finishes. Scalar code only, kept out of {@link
+     * #moments} so that C2 inlines every Vector API call of the loop: past its node budget
+     * (NodeCountInliningCutoff) it stops inlining, and each vector that then crosses a call is
+     * boxed (up to 192 B per call on JDK 17).
+     */
+    private static ChunkMoments finishLanes(
+            double[] values, int from, int tail, int to, double k, ChunkMoments out) {
+        final double[] lanes = out.lanes;
+        final long[] longLanes = out.longLanes;
         double s = 0.0;
         double c = 0.0;
         double q = 0.0;
-        double mn = Double.POSITIVE_INFINITY;
-        double mx = Double.NEGATIVE_INFINITY;
-        int i = from;
-        if (n >= LANES) {
-            DoubleVector vk = DoubleVector.broadcast(DOUBLES, k);
-            DoubleVector s0 = DoubleVector.zero(DOUBLES);
-            DoubleVector c0 = s0;
-            DoubleVector q0 = s0;
-            DoubleVector s1 = s0;
-            DoubleVector c1 = s0;
-            DoubleVector q1 = s0;
-            LongVector mn0 = LongVector.broadcast(LONGS, Long.MAX_VALUE);
-            LongVector mn1 = mn0;
-            LongVector mx0 = LongVector.broadcast(LONGS, Long.MIN_VALUE);
-            LongVector mx1 = mx0;
-            int bound = from + (n & -(2 * LANES));
-            for (; i < bound; i += 2 * LANES) {
-                DoubleVector x0 = DoubleVector.fromArray(DOUBLES, values, i);
-                DoubleVector x1 = DoubleVector.fromArray(DOUBLES, values, i + LANES);
-                DoubleVector t0 = s0.add(x0);
-                DoubleVector t1 = s1.add(x1);
-                DoubleVector b0 = t0.sub(s0);
-                DoubleVector b1 = t1.sub(s1);
-                c0 = c0.add(s0.sub(t0.sub(b0)).add(x0.sub(b0)));
-                c1 = c1.add(s1.sub(t1.sub(b1)).add(x1.sub(b1)));
-                DoubleVector d0 = x0.sub(vk);
-                DoubleVector d1 = x1.sub(vk);
-                s0 = t0;
-                s1 = t1;
-                q0 = d0.fma(d0, q0);
-                q1 = d1.fma(d1, q1);
-                LongVector o0 = ordered(x0);
-                LongVector o1 = ordered(x1);
-                mn0 = mn0.min(o0);
-                mn1 = mn1.min(o1);
-                mx0 = mx0.max(o0);
-                mx1 = mx1.max(o1);
-            }
-            // Fold set 1 into set 0, keeping the compensation.
-            DoubleVector t = s0.add(s1);
-            DoubleVector b = t.sub(s0);
-            c0 = c0.add(c1).add(s0.sub(t.sub(b)).add(s1.sub(b)));
-            s0 = t;
-            q0 = q0.add(q1);
-            mn0 = mn0.min(mn1);
-            mx0 = mx0.max(mx1);
-            bound = from + (n & -LANES);
-            for (; i < bound; i += LANES) {
-                DoubleVector x = DoubleVector.fromArray(DOUBLES, values, i);
-                t = s0.add(x);
-                b = t.sub(s0);
-                c0 = c0.add(s0.sub(t.sub(b)).add(x.sub(b)));
-                DoubleVector d = x.sub(vk);
-                s0 = t;
-                q0 = d.fma(d, q0);
-                LongVector o = ordered(x);
-                mn0 = mn0.min(o);
-                mx0 = mx0.max(o);
-            }
-            double[] lanes = out.lanes;
-            s0.intoArray(lanes, 0);
-            c0.intoArray(lanes, LANES);
-            q0.intoArray(lanes, 2 * LANES);
-            // Scalar decode: a vector reinterpret back to doubles here made C2 box vectors.
-            long[] longLanes = out.longLanes;
-            mn0.intoArray(longLanes, 0);
-            mx0.intoArray(longLanes, LANES);
-            for (int j = 0; j < LANES; j++) {
-                double d = lanes[j];
-                double tt = s + d;
-                c += ChunkMoments.twoSumError(s, d, tt) + lanes[LANES + j];
-                s = tt;
-                q += lanes[2 * LANES + j];
-                mn = Math.min(mn, unordered(longLanes[j]));
-                mx = Math.max(mx, unordered(longLanes[LANES + j]));
-            }
+        long mn = Long.MAX_VALUE;
+        long mx = Long.MIN_VALUE;
+        for (int j = 0; j < LANES; j++) {
+            final double d = lanes[j];
+            final double t = s + d;
+            c += ChunkMoments.twoSumError(s, d, t) + lanes[LANES + j];
+            s = t;
+            q += lanes[2 * LANES + j];
+            mn = Math.min(mn, longLanes[j]);
+            mx = Math.max(mx, longLanes[LANES + j]);
         }
-        for (; i < to; i++) {
-            double x = values[i];
-            double tt = s + x;
-            c += ChunkMoments.twoSumError(s, x, tt);
-            s = tt;
-            double d = x - k;
+        for (int i = tail; i < to; i++) {
+            final double x = values[i];
+            final double t = s + x;
+            c += ChunkMoments.twoSumError(s, x, t);
+            s = t;
+            final double d = x - k;
             q += d * d;
-            mn = Math.min(mn, x);
-            mx = Math.max(mx, x);
+            final long o = ordered(Double.doubleToRawLongBits(x));
+            mn = Math.min(mn, o);
+            mx = Math.max(mx, o);
         }
-        if (Double.isNaN(s + c) || Double.isNaN(mn) || Double.isNaN(mx)) {
+        double min = unordered(mn);
+        double max = unordered(mx);
+        if (Double.isNaN(s + c)) {
             // Rare path: a NaN or an infinity (TwoSum turns one into a NaN). Math.min/max order
             // NaN unlike the integer order of ordered(), so redo min and max their way.
-            mn = Double.POSITIVE_INFINITY;
-            mx = Double.NEGATIVE_INFINITY;
-            for (i = from; i < to; i++) {
-                mn = Math.min(mn, values[i]);
-                mx = Math.max(mx, values[i]);
+            min = Double.POSITIVE_INFINITY;
+            max = Double.NEGATIVE_INFINITY;
+            for (int i = from; i < to; i++) {
+                min = Math.min(min, values[i]);
+                max = Math.max(max, values[i]);
             }
         }
-        return out.finish(n, k, s, c, q, mn, mx);
+        return out.finish(to - from, k, s, c, q, min, max);
     }
 
     /**
@@ -159,6 +142,10 @@ final class PanamaStatsKernels implements StatsKernels {
      */
     private static LongVector ordered(DoubleVector x) {
         return ordered(x.reinterpretAsLongs());
+    }
+
+    private static long ordered(long bits) {
+        return bits ^ ((bits >> 63) >>> 1);
     }
 
     private static double unordered(long key) {

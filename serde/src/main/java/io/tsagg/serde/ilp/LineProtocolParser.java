@@ -54,6 +54,16 @@ public final class LineProtocolParser {
     private static final long HIGHS = 0x8080_8080_8080_8080L;
     private static final long MAX_UNSIGNED_DIV_10 = Long.divideUnsigned(-1L, 10);
 
+    /**
+     * Up to this many decimal digits (and no exponent), a number is its digits as an integer below
+     * 2^53 divided by a power of ten up to 10^15: two exact doubles (Clinger's fast path).
+     */
+    private static final int MAX_EXACT_DIGITS = 15;
+
+    private static final double[] POWERS_OF_TEN = {
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15
+    };
+
     private final TimestampPrecision precision;
     private final int maxLineBytes;
     private final SeriesKeyBuilder keys;
@@ -221,82 +231,102 @@ public final class LineProtocolParser {
             return e;
         }
         if (c == '-' || c == '.' || (c >= '0' && c <= '9')) {
-            final int e = tokenEnd(b, v, end);
-            final double value = parseNumber(b, v, e);
-            if (Double.isFinite(value)) {
-                addPending(keys.groupId(), value);
-            } else {
-                lineNonFinite++;
-            }
-            return e;
+            return parseNumber(b, v, end);
         }
         throw new MalformedInputException(
                 "bad_field_value", v, "not a boolean, number or quoted string");
     }
 
     /**
-     * A float ({@code -?(d+(.d*)?|.d+)([eE][+-]?d+)?}), integer ({@code -?d+i}) or unsigned integer
-     * ({@code d+u}) in {@code b[s, e)}. Hot path.
+     * Parses the number at {@code s}: a float ({@code -?(d+(.d*)?|.d+)([eE][+-]?d+)?}), integer
+     * ({@code -?d+i}) or unsigned integer ({@code d+u}) ending at {@code end} or at a {@code ,} or
+     * space; adds it as a pending sample (or counts it as non-finite). Returns the index after the
+     * number. One pass: the grammar scan also finds the end of the token. Hot path.
      */
-    private static double parseNumber(byte[] b, int s, int e) throws MalformedInputException {
+    private int parseNumber(byte[] b, int s, int end) throws MalformedInputException {
         int i = s;
         final boolean negative = b[i] == '-';
         if (negative) {
             i++;
         }
         final int intStart = i;
-        while (i < e && isDigit(b[i])) {
+        // The digits as an integer: exact while there are at most 18 of them.
+        long mantissa = 0;
+        while (i < end && isDigit(b[i])) {
+            mantissa = mantissa * 10 + (b[i] - '0');
             i++;
         }
         final int intDigits = i - intStart;
         int fracDigits = 0;
         boolean isFloat = false;
-        if (i < e && b[i] == '.') {
+        if (i < end && b[i] == '.') {
             isFloat = true;
             final int fracStart = ++i;
-            while (i < e && isDigit(b[i])) {
+            while (i < end && isDigit(b[i])) {
+                mantissa = mantissa * 10 + (b[i] - '0');
                 i++;
             }
             fracDigits = i - fracStart;
         }
+        boolean exponent = false;
         if (intDigits + fracDigits == 0) {
             throw new MalformedInputException("bad_number", s, "a number needs digits");
         }
-        if (i < e && (b[i] == 'e' || b[i] == 'E')) {
+        if (i < end && (b[i] == 'e' || b[i] == 'E')) {
             isFloat = true;
+            exponent = true;
             i++;
-            if (i < e && (b[i] == '+' || b[i] == '-')) {
+            if (i < end && (b[i] == '+' || b[i] == '-')) {
                 i++;
             }
             final int expStart = i;
-            while (i < e && isDigit(b[i])) {
+            while (i < end && isDigit(b[i])) {
                 i++;
             }
             if (i == expStart) {
                 throw new MalformedInputException("bad_number", s, "exponent without digits");
             }
         }
-        if (i == e) {
-            try {
-                return JavaDoubleParser.parseDouble(b, s, e - s);
-            } catch (NumberFormatException ex) {
-                throw new MalformedInputException("bad_number", s, "not a number");
-            }
-        }
-        if (i + 1 == e && !isFloat) {
-            if (b[i] == 'i') {
-                return parseInteger(b, intStart, i, negative, s);
-            }
-            if (b[i] == 'u') {
-                if (negative) {
-                    throw new MalformedInputException(
-                            "bad_number", s, "an unsigned integer cannot be negative");
+        final double value;
+        final int next;
+        if (i == end || isTokenEnd(b[i])) {
+            if (!exponent && intDigits + fracDigits <= MAX_EXACT_DIGITS) {
+                // Clinger's fast path: both operands are exact doubles, so the one division is
+                // correctly rounded, as the library would round. Most telemetry values qualify.
+                final double magnitude = (double) mantissa / POWERS_OF_TEN[fracDigits];
+                value = negative ? -magnitude : magnitude;
+            } else {
+                try {
+                    value = JavaDoubleParser.parseDouble(b, s, i - s);
+                } catch (NumberFormatException ex) {
+                    throw new MalformedInputException("bad_number", s, "not a number");
                 }
-                return parseUnsigned(b, intStart, i, s);
             }
+            next = i;
+        } else if (!isFloat && (i + 1 == end || isTokenEnd(b[i + 1])) && b[i] == 'i') {
+            value = parseInteger(b, intStart, i, negative, s);
+            next = i + 1;
+        } else if (!isFloat && (i + 1 == end || isTokenEnd(b[i + 1])) && b[i] == 'u') {
+            if (negative) {
+                throw new MalformedInputException(
+                        "bad_number", s, "an unsigned integer cannot be negative");
+            }
+            value = parseUnsigned(b, intStart, i, s);
+            next = i + 1;
+        } else {
+            throw new MalformedInputException(
+                    "bad_number", i, "unexpected '" + (char) b[i] + "' in a number");
         }
-        throw new MalformedInputException(
-                "bad_number", i, "unexpected '" + (char) b[i] + "' in a number");
+        if (Double.isFinite(value)) {
+            addPending(keys.groupId(), value);
+        } else {
+            lineNonFinite++;
+        }
+        return next;
+    }
+
+    private static boolean isTokenEnd(byte c) {
+        return c == ',' || c == ' ';
     }
 
     private static double parseInteger(byte[] b, int s, int e, boolean negative, int at)
@@ -355,6 +385,17 @@ public final class LineProtocolParser {
         }
         long t = 0;
         boolean overflow = false;
+        // 18 digits cannot overflow a long: no check per digit for any real timestamp.
+        for (final int safeEnd = Math.min(end, p + 18); p < safeEnd; p++) {
+            final int d = b[p] - '0';
+            if (d < 0 || d > 9) {
+                throw new MalformedInputException(
+                        "bad_timestamp",
+                        p,
+                        "unexpected '" + (char) b[p] + "' in the timestamp (an integer)");
+            }
+            t = t * 10 + d;
+        }
         for (; p < end; p++) {
             final int d = b[p] - '0';
             if (d < 0 || d > 9) {

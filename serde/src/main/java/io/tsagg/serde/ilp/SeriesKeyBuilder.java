@@ -3,6 +3,9 @@ package io.tsagg.serde.ilp;
 import io.tsagg.serde.MalformedInputException;
 import io.tsagg.serde.key.GroupKeySpec;
 import io.tsagg.serde.key.SeriesKeyHash;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
@@ -32,6 +35,25 @@ public final class SeriesKeyBuilder {
     static final int TAG_VALUE = 2;
     static final int FIELD_KEY = 3;
 
+    /** The bytes {@link #scan} treats specially: {@code , = space \\}. */
+    private static final boolean[] SPECIAL = new boolean[256];
+
+    private static final VarHandle LONG_LE =
+            MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long ONES = 0x0101_0101_0101_0101L;
+    private static final long HIGHS = 0x8080_8080_8080_8080L;
+    private static final long COMMAS = ',' * ONES;
+    private static final long EQUALS = '=' * ONES;
+    private static final long SPACES = ' ' * ONES;
+    private static final long BACKSLASHES = '\\' * ONES;
+
+    static {
+        SPECIAL[','] = true;
+        SPECIAL['='] = true;
+        SPECIAL[' '] = true;
+        SPECIAL['\\'] = true;
+    }
+
     private final GroupKeySpec groupKeys;
     private final int maxTags;
 
@@ -41,16 +63,31 @@ public final class SeriesKeyBuilder {
     private byte[] raw = new byte[256];
 
     private int rawLength;
+
+    /**
+     * Whether the element being scanned holds a byte that {@link #writeEscaped} must look at (one
+     * of {@code , = space \}): clean elements are copied as they are.
+     */
+    private boolean dirty;
+
+    private boolean measurementDirty;
     private int measurementEnd;
     private int tagCount;
     private int[] tagKeyStart = new int[16];
     private int[] tagKeyEnd = new int[16];
     private int[] tagValueEnd = new int[16];
     private int[] tagPosition = new int[16];
+    private boolean[] tagDirty = new boolean[16];
+
+    /** First 8 bytes of each tag key, big-endian, zero-padded: most comparisons end here. */
+    private long[] tagKeyPrefix = new long[16];
+
     private int[] order = new int[16];
 
     /** Where the field key starts in {@link #raw} (end of the tag set). */
     private int seriesRawLength;
+
+    private boolean fieldKeyDirty;
 
     // ---------------------------------------------------------------- output
 
@@ -74,6 +111,7 @@ public final class SeriesKeyBuilder {
         tagCount = 0;
         p = scan(b, p, end, MEASUREMENT);
         measurementEnd = rawLength;
+        measurementDirty = dirty;
         if (measurementEnd == 0) {
             throw new MalformedInputException(
                     "missing_measurement", p, "the line has no measurement name");
@@ -90,13 +128,14 @@ public final class SeriesKeyBuilder {
                 throw new MalformedInputException("bad_tag", tagAt, "empty tag key");
             }
             final int keyEnd = rawLength;
+            final boolean keyDirty = dirty;
             p++; // '='
             p = scan(b, p, end, TAG_VALUE);
             if (rawLength == keyEnd) {
                 throw new MalformedInputException(
                         "bad_tag", p, "empty tag value (omit the tag instead)");
             }
-            addTag(keyStart, keyEnd, rawLength, tagAt);
+            addTag(keyStart, keyEnd, rawLength, tagAt, keyDirty | dirty);
         }
         seriesRawLength = rawLength;
         sortTags();
@@ -116,6 +155,7 @@ public final class SeriesKeyBuilder {
         if (rawLength == seriesRawLength) {
             throw new MalformedInputException("bad_field", at, "empty field key");
         }
+        fieldKeyDirty = dirty;
         return p;
     }
 
@@ -124,7 +164,7 @@ public final class SeriesKeyBuilder {
         keyLength = prefixLength;
         ensureKeyCapacity(prefixLength + 1 + 2 * (rawLength - seriesRawLength));
         key[keyLength++] = ' ';
-        keyLength = writeEscaped(seriesRawLength, rawLength, FIELD_KEY, keyLength);
+        keyLength = write(seriesRawLength, rawLength, FIELD_KEY, fieldKeyDirty, keyLength);
         return SeriesKeyHash.hash(key, 0, keyLength);
     }
 
@@ -170,13 +210,37 @@ public final class SeriesKeyBuilder {
 
     /**
      * Copies the unescaped bytes of one element to {@link #raw} and returns the index of the byte
-     * that ended it. Hot path.
+     * that ended it; sets {@link #dirty}. Hot path: a table lookup per ordinary byte, the rules
+     * below only for the bytes {@code , = space \\}.
      */
     private int scan(byte[] b, int p, int end, int kind) throws MalformedInputException {
-        ensureRawCapacity(rawLength + (end - p));
+        // 8 bytes of slack: the fast path stores whole words past the element's end.
+        ensureRawCapacity(rawLength + (end - p) + Long.BYTES);
         final byte[] out = raw;
         int n = rawLength;
-        while (p < end) {
+        boolean special = false;
+        scanning:
+        while (true) {
+            // Fast path: 8 bytes a step up to the next special byte, stored as one word.
+            while (end - p >= Long.BYTES) {
+                final long w = (long) LONG_LE.get(b, p);
+                LONG_LE.set(out, n, w);
+                final long found = specialBytes(w);
+                if (found != 0) {
+                    final int j = Long.numberOfTrailingZeros(found) >>> 3;
+                    n += j;
+                    p += j;
+                    break;
+                }
+                n += Long.BYTES;
+                p += Long.BYTES;
+            }
+            while (p < end && !SPECIAL[b[p] & 0xFF]) {
+                out[n++] = b[p++];
+            }
+            if (p == end) {
+                break;
+            }
             final byte c = b[p];
             if (c == ',' || c == ' ') {
                 if (kind == TAG_KEY || kind == FIELD_KEY) {
@@ -200,7 +264,8 @@ public final class SeriesKeyBuilder {
                 }
                 out[n++] = c;
                 p++;
-            } else if (c == '\\') {
+                special = true;
+            } else { // '\\'
                 if (p + 1 == end) {
                     rawLength = n;
                     throw new MalformedInputException(
@@ -217,12 +282,11 @@ public final class SeriesKeyBuilder {
                     out[n++] = c;
                     p++;
                 }
-            } else {
-                out[n++] = c;
-                p++;
+                special = true;
             }
         }
         rawLength = n;
+        dirty = special;
         if (p == end && (kind == TAG_KEY || kind == FIELD_KEY)) {
             throw new MalformedInputException(
                     kind == TAG_KEY ? "bad_tag" : "bad_field",
@@ -233,19 +297,43 @@ public final class SeriesKeyBuilder {
         return p;
     }
 
-    private void addTag(int keyStart, int keyEnd, int valueEnd, int position) {
+    /**
+     * The high bit of each byte of {@code w} that is {@code , = space \\} (the lowest is exact).
+     */
+    private static long specialBytes(long w) {
+        return zeroBytes(w ^ COMMAS)
+                | zeroBytes(w ^ EQUALS)
+                | zeroBytes(w ^ SPACES)
+                | zeroBytes(w ^ BACKSLASHES);
+    }
+
+    /** The high bit of each zero byte of {@code x}; bytes above the lowest may be false hits. */
+    private static long zeroBytes(long x) {
+        return (x - ONES) & ~x & HIGHS;
+    }
+
+    private void addTag(
+            int keyStart, int keyEnd, int valueEnd, int position, boolean elementsDirty) {
         if (tagCount == tagKeyStart.length) {
             int n = tagCount * 2;
             tagKeyStart = Arrays.copyOf(tagKeyStart, n);
             tagKeyEnd = Arrays.copyOf(tagKeyEnd, n);
             tagValueEnd = Arrays.copyOf(tagValueEnd, n);
             tagPosition = Arrays.copyOf(tagPosition, n);
+            tagDirty = Arrays.copyOf(tagDirty, n);
+            tagKeyPrefix = Arrays.copyOf(tagKeyPrefix, n);
             order = Arrays.copyOf(order, n);
         }
         tagKeyStart[tagCount] = keyStart;
         tagKeyEnd[tagCount] = keyEnd;
         tagValueEnd[tagCount] = valueEnd;
         tagPosition[tagCount] = position;
+        tagDirty[tagCount] = elementsDirty;
+        // raw has 8 bytes of slack after every element (see scan), so the word read is in range.
+        final int length = Math.min(Long.BYTES, keyEnd - keyStart);
+        final long word = (long) LONG_LE.get(raw, keyStart);
+        tagKeyPrefix[tagCount] =
+                Long.reverseBytes(length == Long.BYTES ? word : word & ((1L << (8 * length)) - 1));
         order[tagCount] = tagCount;
         tagCount++;
     }
@@ -276,7 +364,12 @@ public final class SeriesKeyBuilder {
         }
     }
 
+    /** Unsigned byte order of two tag keys (as Go's {@code bytes.Compare}). */
     private int compareKeys(int a, int b) {
+        final int byPrefix = Long.compareUnsigned(tagKeyPrefix[a], tagKeyPrefix[b]);
+        if (byPrefix != 0) {
+            return byPrefix;
+        }
         return Arrays.compareUnsigned(
                 raw, tagKeyStart[a], tagKeyEnd[a], raw, tagKeyStart[b], tagKeyEnd[b]);
     }
@@ -285,7 +378,7 @@ public final class SeriesKeyBuilder {
 
     private void writePrefix() {
         ensureKeyCapacity(2 * seriesRawLength + 2 * tagCount + 2);
-        int n = writeEscaped(0, measurementEnd, MEASUREMENT, 0);
+        int n = write(0, measurementEnd, MEASUREMENT, measurementDirty, 0);
         for (int i = 0; i < tagCount; i++) {
             final int t = order[i];
             final int ks = tagKeyStart[t];
@@ -293,13 +386,23 @@ public final class SeriesKeyBuilder {
             if (!groupKeys.keepsTag(raw, ks, ke - ks)) {
                 continue;
             }
+            final boolean elementsDirty = tagDirty[t];
             key[n++] = ',';
-            n = writeEscaped(ks, ke, TAG_KEY, n);
+            n = write(ks, ke, TAG_KEY, elementsDirty, n);
             key[n++] = '=';
-            n = writeEscaped(ke, tagValueEnd[t], TAG_VALUE, n);
+            n = write(ke, tagValueEnd[t], TAG_VALUE, elementsDirty, n);
         }
         prefixLength = n;
         keyLength = n;
+    }
+
+    /** {@link #writeEscaped}, or a plain copy when the element holds no byte to escape. */
+    private int write(int from, int to, int kind, boolean elementDirty, int n) {
+        if (elementDirty) {
+            return writeEscaped(from, to, kind, n);
+        }
+        System.arraycopy(raw, from, key, n, to - from);
+        return n + (to - from);
     }
 
     /** Writes {@code raw[from, to)} with canonical escapes at {@code key[n]}; returns the end. */

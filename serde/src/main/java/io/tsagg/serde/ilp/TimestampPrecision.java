@@ -7,19 +7,15 @@ import java.util.Locale;
  * milliseconds the pipeline carries: floor division, so {@code -1 ns} is {@code -1 ms}, not 0.
  */
 public enum TimestampPrecision {
-    NANOSECONDS("ns", 1_000_000L, 0L),
-    MICROSECONDS("us", 1_000L, 0L),
-    MILLISECONDS("ms", 1L, 0L),
-    SECONDS("s", 0L, 1_000L);
+    NANOSECONDS("ns"),
+    MICROSECONDS("us"),
+    MILLISECONDS("ms"),
+    SECONDS("s");
 
     private final String code;
-    private final long divisor;
-    private final long multiplier;
 
-    TimestampPrecision(String code, long divisor, long multiplier) {
+    TimestampPrecision(String code) {
         this.code = code;
-        this.divisor = divisor;
-        this.multiplier = multiplier;
     }
 
     /** {@code ns}, {@code us}, {@code ms} or {@code s}. */
@@ -32,12 +28,19 @@ public enum TimestampPrecision {
      * {@code long} (only possible for seconds), which every range check rejects.
      */
     public long toMillis(long t) {
-        if (multiplier != 0) {
-            long hi = Math.multiplyHigh(t, multiplier);
-            long lo = t * multiplier;
-            return (hi == 0 && lo >= 0) || (hi == -1 && lo < 0) ? lo : Long.MIN_VALUE;
+        // Constant divisors, which C2 turns into multiplications: this runs once per line.
+        if (this == NANOSECONDS) {
+            return Math.floorDiv(t, 1_000_000L);
         }
-        return divisor == 1 ? t : Math.floorDiv(t, divisor);
+        if (this == MICROSECONDS) {
+            return Math.floorDiv(t, 1_000L);
+        }
+        if (this == MILLISECONDS) {
+            return t;
+        }
+        long hi = Math.multiplyHigh(t, 1_000L);
+        long lo = t * 1_000L;
+        return (hi == 0 && lo >= 0) || (hi == -1 && lo < 0) ? lo : Long.MIN_VALUE;
     }
 
     /** The precision named by {@code code} ({@code ns|us|ms|s}, case-insensitive). */

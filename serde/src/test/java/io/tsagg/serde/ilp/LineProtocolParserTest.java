@@ -176,6 +176,11 @@ class LineProtocolParserTest {
                 "1E3; 1000.0",
                 "2.5e-3; 0.0025",
                 "0.1; 0.1",
+                "-0.0; -0.0",
+                "-0; -0.0",
+                "0.000000000000001; 1e-15",
+                "999999999999999; 999999999999999.0",
+                "9999999999999999; 1e16",
                 "1e-999; 0.0",
                 "12485903i; 12485903",
                 "-12485903i; -12485903",
@@ -202,6 +207,36 @@ class LineProtocolParserTest {
         List<Sample> samples = parse(text.toString());
         for (int i = 0; i < values.length; i++) {
             assertThat(samples.get(i).value()).isEqualTo(values[i]);
+        }
+    }
+
+    @Test
+    void shouldParseDecimalsOfEveryLengthCorrectlyRounded() {
+        // Up to 15 digits take a fast path, longer ones the library: both must round exactly.
+        long seed = System.nanoTime();
+        java.util.Random random = new java.util.Random(seed);
+        StringBuilder text = new StringBuilder();
+        double[] expected = new double[600];
+        for (int i = 0; i < expected.length; i++) {
+            int digits = 1 + random.nextInt(19);
+            StringBuilder number = new StringBuilder(random.nextBoolean() ? "-" : "");
+            for (int d = 0; d < digits; d++) {
+                number.append((char) ('0' + random.nextInt(10)));
+            }
+            int point = random.nextInt(digits + 1);
+            number.insert(number.length() - point, '.');
+            expected[i] = new java.math.BigDecimal(number.toString()).doubleValue();
+            if (number.charAt(0) == '-' && expected[i] == 0.0) {
+                expected[i] = -0.0;
+            }
+            text.append("m f=").append(number).append(' ').append(i).append("000000\n");
+        }
+        List<Sample> samples = parse(text.toString());
+        assertThat(samples).as("seed %d", seed).hasSize(expected.length);
+        for (int i = 0; i < expected.length; i++) {
+            assertThat(samples.get(i).value())
+                    .as("seed %d, line %d", seed, i)
+                    .isEqualTo(expected[i]);
         }
     }
 
