@@ -37,11 +37,39 @@ abstract class PanedWindowStore<P extends PanedWindowStore.Pane> implements Wind
     /** Panes held, sorted by start. Few at a time (window / pane + lateness). */
     final List<P> panes = new ArrayList<>();
 
+    /** Relative accuracy of the per-slot quantile sketches; 0 when there are none. */
+    final double quantileAccuracy;
+
+    /** Whether slots keep quantile sketches (only then do they cost memory). */
+    final boolean quantiles;
+
     private final ArrayDeque<P> freePanes = new ArrayDeque<>();
-    final Summary scratch = new Summary();
-    private final PaneMerger merger = new PaneMerger();
+    final Summary scratch;
+    private final PaneMerger merger;
     private final KeyGroupIndex snapshotIndex = new KeyGroupIndex();
     private P lastPane;
+
+    /**
+     * @param quantileAccuracy relative accuracy of per-slot quantile sketches in (0, 1), or 0 for
+     *     none
+     */
+    PanedWindowStore(double quantileAccuracy) {
+        if (quantileAccuracy != 0.0 && !(quantileAccuracy > 0.0 && quantileAccuracy < 1.0)) {
+            throw new IllegalArgumentException(
+                    "quantile accuracy "
+                            + quantileAccuracy
+                            + " is not allowed: use (0, 1), or 0 for no quantiles");
+        }
+        this.quantileAccuracy = quantileAccuracy;
+        this.quantiles = quantileAccuracy != 0.0;
+        this.scratch = newSummary();
+        this.merger = new PaneMerger(this::newSummary);
+    }
+
+    /** A summary that carries a sketch when this store keeps quantiles. */
+    public final Summary newSummary() {
+        return quantiles ? new Summary(quantileAccuracy) : new Summary();
+    }
 
     /** A new, empty pane. */
     abstract P newPane();
