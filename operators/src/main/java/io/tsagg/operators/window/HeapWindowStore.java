@@ -41,6 +41,16 @@ public final class HeapWindowStore extends PanedWindowStore<HeapWindowStore.Pane
     }
 
     @Override
+    public boolean merge(long keyId, long paneStart, Summary partial) {
+        if (partial.count() > 0) {
+            Pane p = paneFor(paneStart);
+            int slot = p.slotFor(keyId);
+            p.store(slot, p.load(slot, scratch).merge(partial));
+        }
+        return true;
+    }
+
+    @Override
     public long bytesUsed() {
         long bytes = 0;
         for (Pane p : panes) {

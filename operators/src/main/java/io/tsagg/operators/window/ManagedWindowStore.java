@@ -228,6 +228,65 @@ public final class ManagedWindowStore extends PanedWindowStore<ManagedWindowStor
         return true;
     }
 
+    @Override
+    public boolean merge(long keyId, long paneStart, Summary s) {
+        if (s.count == 0) {
+            return true;
+        }
+        Pane p = paneFor(paneStart);
+        int slot = p.find(keyId);
+        if (slot < 0) {
+            slot = newSlot(p, keyId);
+            if (slot < 0) {
+                refused += s.count;
+                return false;
+            }
+        }
+        int b = slot >>> BLOCK_SHIFT;
+        int at = (slot & BLOCK_MASK) << 3;
+        long state = p.get(STATE, b, at);
+        int count = (int) state;
+        if (count + s.count > Integer.MAX_VALUE) {
+            refused += s.count;
+            return false;
+        }
+        int chunk = (int) (state >>> 32);
+        int fill = chunk == NO_CHUNK ? 0 : chunkSegment(chunk).getInt(chunkOffset(chunk));
+        // The chunk's raw values stay raw: the partial joins the reduced part of the summary.
+        merge(
+                p,
+                b,
+                at,
+                count - fill,
+                (int) s.count,
+                s.sum,
+                s.compensation,
+                s.min,
+                s.max,
+                s.mean(),
+                s.m2);
+        int firstDelta = (int) (s.firstTs - paneStart);
+        int lastDelta = (int) (s.lastTs - paneStart);
+        if (count == 0) {
+            p.put(TIMES, b, at, ((long) firstDelta << 32) | (lastDelta & 0xFFFF_FFFFL));
+            p.putDouble(FIRST, b, at, s.first);
+            p.putDouble(LAST, b, at, s.last);
+        } else {
+            long times = p.get(TIMES, b, at);
+            if (Integer.compareUnsigned(firstDelta, (int) (times >>> 32)) < 0) {
+                times = ((long) firstDelta << 32) | (times & 0xFFFF_FFFFL);
+                p.putDouble(FIRST, b, at, s.first);
+            }
+            if (Integer.compareUnsigned(lastDelta, (int) times) >= 0) {
+                times = (times & 0xFFFF_FFFF_0000_0000L) | (lastDelta & 0xFFFF_FFFFL);
+                p.putDouble(LAST, b, at, s.last);
+            }
+            p.put(TIMES, b, at, times);
+        }
+        p.put(STATE, b, at, state(chunk, count + (int) s.count));
+        return true;
+    }
+
     private static long state(int chunk, int count) {
         return ((long) chunk << 32) | (count & 0xFFFF_FFFFL);
     }

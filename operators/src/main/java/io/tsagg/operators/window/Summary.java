@@ -143,13 +143,12 @@ public final class Summary {
     }
 
     /** Merges another summary into this one (Chan's parallel algorithm for M2). */
-    public void merge(Summary o) {
+    public Summary merge(Summary o) {
         if (o.count == 0) {
-            return;
+            return this;
         }
         if (count == 0) {
-            copyFrom(o);
-            return;
+            return copyFrom(o);
         }
         if (sketch != null) {
             sketch.merge(sketchOf(o));
@@ -175,6 +174,7 @@ public final class Summary {
             lastTs = o.lastTs;
             last = o.last;
         }
+        return this;
     }
 
     /**

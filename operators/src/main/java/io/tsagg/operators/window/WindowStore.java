@@ -26,6 +26,14 @@ public interface WindowStore extends AutoCloseable {
      */
     boolean add(long keyId, long paneStart, long timestamp, double value);
 
+    /**
+     * Merges a partial summary of samples of the pane starting at {@code paneStart} (from a
+     * pre-aggregator) into the (key, pane), as if its samples had been added. Its first and last
+     * timestamps must lie in the pane. Returns false, changing nothing, when the store has no
+     * memory left for a new (key, pane) or the entry cannot hold that many more samples.
+     */
+    boolean merge(long keyId, long paneStart, Summary partial);
+
     /** Smallest pane start held at or after {@code from}, or {@link Long#MAX_VALUE}. */
     long nextPaneStart(long from);
 

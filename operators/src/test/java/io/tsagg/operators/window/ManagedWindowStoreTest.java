@@ -97,6 +97,64 @@ class ManagedWindowStoreTest {
     }
 
     @Test
+    void shouldMergePartialSummariesAsIfTheirSamplesHadBeenAdded() throws Exception {
+        long seed = 7;
+        HeapWindowStore reference = new HeapWindowStore();
+        HeapWindowStore heap = new HeapWindowStore();
+        HeapWindowStore partials = new HeapWindowStore();
+        Random random = new Random(seed);
+        // Every timestamp once, in random order: no ties, so first and last do not depend on
+        // the order partials arrive in.
+        int n = 120_000;
+        int[] times = new int[n];
+        for (int i = 0; i < n; i++) {
+            times[i] = i;
+        }
+        for (int i = n - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            int t = times[i];
+            times[i] = times[j];
+            times[j] = t;
+        }
+        for (int i = 0; i < n; i++) {
+            long key = random.nextInt(2_000) * 0x9E3779B97F4A7C15L;
+            long ts = times[i];
+            double v = key % 3 == 0 ? 1000 + random.nextGaussian() : random.nextGaussian() * 50;
+            long pane = SPEC.paneStart(ts);
+            assertThat(reference.add(key, pane, ts, v)).isTrue();
+            if (random.nextBoolean()) {
+                assertThat(store.add(key, pane, ts, v)).isTrue();
+                assertThat(heap.add(key, pane, ts, v)).isTrue();
+            } else {
+                assertThat(partials.add(key, pane, ts, v)).isTrue();
+            }
+            if (i % 10_000 == 9_999 || i == n - 1) {
+                for (long p = partials.nextPaneStart(Long.MIN_VALUE);
+                        p != Long.MAX_VALUE;
+                        p = partials.nextPaneStart(p + 1)) {
+                    long paneStart = p;
+                    partials.forEachSummary(
+                            paneStart,
+                            paneStart + SPEC.paneSize(),
+                            (k, summary) -> {
+                                assertThat(store.merge(k, paneStart, summary)).isTrue();
+                                assertThat(heap.merge(k, paneStart, summary)).isTrue();
+                            });
+                }
+                partials.dropPanesBefore(Long.MAX_VALUE);
+            }
+        }
+        for (long end = 20_000; end <= 180_000; end += 20_000) {
+            Map<Long, Summary> expected = window(reference, end - 60_000, end);
+            assertSame(window(store, end - 60_000, end), expected, seed);
+            assertSame(window(heap, end - 60_000, end), expected, seed);
+        }
+        reference.close();
+        heap.close();
+        partials.close();
+    }
+
+    @Test
     void shouldKeepEightDigitsOfStddevOnIllConditionedData() throws Exception {
         long seed = 5;
         Random random = new Random(seed);
