@@ -51,9 +51,10 @@ import org.apache.flink.core.memory.MemorySegment;
  * QuantileSketch#DEFAULT_MAX_BYTES} (or the page size, if smaller), where the lowest buckets
  * collapse. Every sample goes into the sketch as it arrives (raw chunks only defer the moments), so
  * a sketch never has to be grown at fire or snapshot time. Growing under memory pressure follows
- * the same policy as a new slot: fold every chunk and free it, retry, else refuse the sample. A
- * 1-minute pane of a typical gauge (values within a factor of 1.5, 30 buckets at 1%) costs a
- * 512-byte block; a constant or slowly moving series a 128-byte one.
+ * the same policy as a new slot: fold every chunk and free it, retry, else refuse the sample. At 1%
+ * a pane of a gauge moving ±10% (10 buckets) costs a 256-byte block plus the 8-byte handle, 261
+ * bytes on average ({@code QuantileWindowStoreTest}); a constant or slowly moving series a 128-byte
+ * block; values spread over a factor of 1.5 (21 buckets) still fit in 256 bytes.
  *
  * <p>Single-threaded. {@link #close()} frees every block (the pool goes back to Flink separately).
  */
@@ -163,7 +164,7 @@ public final class ManagedWindowStore extends PanedWindowStore<ManagedWindowStor
         Pane p = paneFor(paneStart);
         int slot = p.find(keyId);
         if (slot < 0) {
-            slot = newSlot(p, keyId);
+            slot = newSlot(p, keyId, null);
             if (slot < 0) {
                 refused++;
                 return false;
@@ -235,21 +236,29 @@ public final class ManagedWindowStore extends PanedWindowStore<ManagedWindowStor
         }
         Pane p = paneFor(paneStart);
         int slot = p.find(keyId);
+        // A new slot starts as a copy of the partial's sketch; an existing one merges it.
+        boolean sketchMerged = false;
         if (slot < 0) {
-            slot = newSlot(p, keyId);
+            slot = newSlot(p, keyId, sketch == null ? null : sketchOf(s));
             if (slot < 0) {
                 refused += s.count;
                 return false;
             }
+            sketchMerged = true;
         }
         int b = slot >>> BLOCK_SHIFT;
         int at = (slot & BLOCK_MASK) << 3;
-        long state = p.get(STATE, b, at);
-        int count = (int) state;
-        if (count + s.count > Integer.MAX_VALUE) {
+        if ((int) p.get(STATE, b, at) + s.count > Integer.MAX_VALUE) {
             refused += s.count;
             return false;
         }
+        // Before reading the state: growing the sketch may fold every chunk.
+        if (sketch != null && !sketchMerged && !mergeIntoSketch(p, slot, sketchOf(s))) {
+            refused += s.count;
+            return false;
+        }
+        long state = p.get(STATE, b, at);
+        int count = (int) state;
         int chunk = (int) (state >>> 32);
         int fill = chunk == NO_CHUNK ? 0 : chunkSegment(chunk).getInt(chunkOffset(chunk));
         // The chunk's raw values stay raw: the partial joins the reduced part of the summary.
@@ -523,12 +532,31 @@ public final class ManagedWindowStore extends PanedWindowStore<ManagedWindowStor
 
     // ---------------------------------------------------------------- slots and panes
 
-    private int newSlot(Pane p, long keyId) {
+    /** The sketch of a partial merged into this store, which keeps quantiles. */
+    private static QuantileSketch sketchOf(Summary s) {
+        if (!s.hasQuantiles()) {
+            throw new IllegalArgumentException(
+                    "Cannot merge a summary without a quantile sketch into a store with quantiles");
+        }
+        return s.sketch();
+    }
+
+    /**
+     * A new slot for the key; with quantiles, its sketch is empty or a copy of {@code initial}. -1
+     * when memory ran out (then nothing was allocated).
+     */
+    private int newSlot(Pane p, long keyId, QuantileSketch initial) {
         long sketchBlock = SlabAllocator.NONE;
+        int sketchClass = sketchMinClass;
         if (sketch != null) {
+            if (initial != null) {
+                sketchClass =
+                        SlabAllocator.sizeClass(
+                                Math.min(initial.compactBytes(), sketch.maxBytes()));
+            }
             // Before the slot: a slot that cannot get a sketch must not exist (it would have no
             // samples).
-            sketchBlock = allocateOrFlush(sketchMinClass);
+            sketchBlock = allocateOrFlush(sketchClass);
             if (sketchBlock == SlabAllocator.NONE) {
                 return -1;
             }
@@ -541,13 +569,16 @@ public final class ManagedWindowStore extends PanedWindowStore<ManagedWindowStor
         }
         if (sketch != null) {
             if (slot < 0) {
-                slab.free(sketchBlock, sketchMinClass);
+                slab.free(sketchBlock, sketchClass);
                 return -1;
             }
-            sketch.format(
-                    slab.segment(sketchBlock),
-                    SlabAllocator.offset(sketchBlock),
-                    SlabAllocator.blockSize(sketchMinClass));
+            MemorySegment seg = slab.segment(sketchBlock);
+            int offset = SlabAllocator.offset(sketchBlock);
+            if (initial == null) {
+                sketch.format(seg, offset, SlabAllocator.blockSize(sketchClass));
+            } else {
+                initial.copyTo(seg, offset, SlabAllocator.blockSize(sketchClass));
+            }
             p.put(SKETCH, slot >>> BLOCK_SHIFT, (slot & BLOCK_MASK) << 3, sketchBlock);
         }
         return slot;
@@ -628,8 +659,11 @@ public final class ManagedWindowStore extends PanedWindowStore<ManagedWindowStor
         scratch.read(in);
         int raw = in.readInt();
         int slot = p.find(key);
+        boolean sketchRestored = false;
         if (slot < 0) {
-            slot = newSlot(p, key);
+            QuantileSketch initial = scratch.hasQuantiles() ? scratch.sketch() : null;
+            slot = newSlot(p, key, sketch == null ? null : initial);
+            sketchRestored = true;
         }
         if (slot < 0) {
             throw new IOException(
@@ -639,7 +673,10 @@ public final class ManagedWindowStore extends PanedWindowStore<ManagedWindowStor
                             + " (taskmanager.memory.managed.size or .fraction)");
         }
         p.store(slot, scratch);
-        if (sketch != null && scratch.hasQuantiles() && !storeSketch(p, slot, scratch.sketch())) {
+        if (sketch != null
+                && !sketchRestored
+                && scratch.hasQuantiles()
+                && !storeSketch(p, slot, scratch.sketch())) {
             throw new IOException(
                     "not enough managed memory to restore the quantile sketches: "
                             + liveEntries()
