@@ -44,13 +44,15 @@ import org.apache.flink.core.memory.MemorySegment;
  * {@link #tryMerge} change nothing and return false, {@link #requiredBytes()} says how large a
  * region the result needs, and the owner allocates one (of a size class at least that large),
  * {@link #copyTo copies} the sketch into it with the capacities re-split between the stores, wraps
- * it and retries. Owners: {@link HeapQuantileSketch} (heap arrays) and the managed window store
- * (slab blocks of pool pages, so under memory pressure a value can be refused rather than stored).
- * Regions are bounded by {@code maxBytes} ({@link #DEFAULT_MAX_BYTES}: 2,040 buckets, a factor of
- * about 10^17 at 1%); a store of a region at that size re-centres its window or, when the range no
- * longer fits, collapses its lowest buckets into the lowest kept one, as DDSketch's
- * collapsing-lowest store does. Only quantiles below the collapse point lose their guarantee (they
- * are over-estimated in magnitude for positive values, under-estimated for negative ones).
+ * it and retries. At the largest size a try also fails once when the other store has spare buckets
+ * to give: the copy then goes to a region of the same size. Owners: {@link HeapQuantileSketch}
+ * (heap arrays) and the managed window store (slab blocks of pool pages, so under memory pressure a
+ * value can be refused rather than stored). Regions are bounded by {@code maxBytes} ({@link
+ * #DEFAULT_MAX_BYTES}: 2,040 buckets, a factor of about 10^17 at 1%); a store of a region at that
+ * size re-centres its window or, when the range no longer fits, collapses its lowest buckets into
+ * the lowest kept one, as DDSketch's collapsing-lowest store does. Only quantiles below the
+ * collapse point lose their guarantee (they are over-estimated in magnitude for positive values,
+ * under-estimated for negative ones).
  *
  * <p>Why a segment-backed flyweight and not sketches-java's own sketch: the library's stores are
  * heap objects ({@code long[]} per store, an object graph per sketch) that cannot live in pool
@@ -365,7 +367,7 @@ public final class QuantileSketch {
     /**
      * How many of {@code capacity} buckets go to the positive store when the stores need {@code
      * spanPos} and {@code spanNeg}: both needs if they fit, spare to the growing store; otherwise
-     * the smaller need (at most half) and the rest to the larger.
+     * the other store keeps its need (up to half) and the growing store gets the rest.
      */
     static int positiveCapacity(int capacity, long spanPos, long spanNeg, boolean growPositive) {
         if (spanPos + spanNeg <= capacity) {
@@ -381,13 +383,23 @@ public final class QuantileSketch {
         if (spanPos == 0) {
             return 0;
         }
-        int small = (int) Math.min(Math.min(spanPos, spanNeg), capacity / 2);
-        return spanPos <= spanNeg ? small : capacity - small;
+        return growPositive
+                ? capacity - (int) Math.min(spanNeg, capacity / 2)
+                : (int) Math.min(spanPos, capacity / 2);
     }
 
-    /** A store may not collapse yet: the region can grow, or the store has no bucket at all. */
+    /**
+     * A store that overflows may not collapse yet: the region can grow, or (at the largest size) a
+     * new split would give the store more buckets: the other store has spare ones. A store with no
+     * bucket at all always gets some.
+     */
     private boolean mustGrow(int store) {
-        return length() < maxBytes || capacity(store) == 0;
+        if (length() < maxBytes) {
+            return true;
+        }
+        int total = bucketCapacity(length());
+        long other = occupiedSpan(store == POS ? NEG : POS);
+        return capacity(store) < total - Math.min(other, total / 2);
     }
 
     private void needGrowth(int store, long spanPos, long spanNeg) {
