@@ -204,13 +204,19 @@ public final class TsaggJob {
                                         spec,
                                         rollup.allowedLateness().toMillis(),
                                         LATE_SAMPLES,
-                                        REFUSED_SAMPLES))
+                                        REFUSED_SAMPLES,
+                                        rollup.quantiles().values(),
+                                        rollup.quantileAccuracy()))
                         .uid("tsagg-window" + suffix);
         // The window state lives in this operator's share of the slot's managed memory.
         results.getTransformation()
                 .declareManagedMemoryUseCaseAtOperatorScope(ManagedMemoryUseCase.OPERATOR, 100);
         KafkaRecordSerializationSchema<WindowResult> serializer =
-                new ResultSerializer(rollup.outputTopic(), rollup.stats(), rollup.outputFormat());
+                new ResultSerializer(
+                        rollup.outputTopic(),
+                        rollup.stats(),
+                        rollup.outputFormat(),
+                        rollup.quantiles().names());
         results.sinkTo(
                         KafkaSinks.create(
                                 config.bootstrapServers(),
