@@ -12,6 +12,7 @@ import io.tsagg.job.kafka.LineProtocolRecordDeserializer;
 import io.tsagg.job.kafka.ResultSerializer;
 import io.tsagg.job.kafka.TransactionTimeoutCheck;
 import io.tsagg.job.rollup.GroupKeyMapper;
+import io.tsagg.operators.window.PreAggregateOperator;
 import io.tsagg.operators.window.WindowAggregateOperator;
 import io.tsagg.operators.window.WindowSpec;
 import io.tsagg.serde.key.GroupKeySpec;
@@ -52,6 +53,7 @@ import org.slf4j.LoggerFactory;
  * KafkaSource (frames or line protocol, decoded once, in place; watermarks per partition)
  *   -> dead-letter router ---------------------------------------> dead-letter topic
  *   -> per rollup: [GroupKeyMapper: series id -> group id, chained]
+ *        -> [PreAggregateOperator: partial summary per (key, pane), chained; --pre-aggregate]
  *        -> keyBy(group-key id)
  *        -> WindowAggregateOperator ---------- late samples -----> late topic
  *        -> results (JSON | line protocol) ----------------------> the rollup's output topic
@@ -70,6 +72,14 @@ public final class TsaggJob {
     /** Samples the window operator had no memory for. */
     public static final OutputTag<DeadLetter> REFUSED_SAMPLES =
             new OutputTag<>("refused-samples", RecordTypeInfo.DEAD_LETTER);
+
+    /**
+     * Shares of a slot's managed memory (weights): the window state, and the pre-aggregator's few
+     * open panes.
+     */
+    private static final int WINDOW_MEMORY_WEIGHT = 85;
+
+    private static final int PRE_AGGREGATE_MEMORY_WEIGHT = 15;
 
     /** How long the start-up check waits for the broker's configuration. */
     private static final Duration BROKER_CHECK_TIMEOUT = Duration.ofSeconds(30);
@@ -134,7 +144,7 @@ public final class TsaggJob {
         LOG.info(
                 "tsagg starting: {} | memory: {}",
                 config.describe().trim().replaceAll("\\s*\\n\\s*", " | "),
-                memoryBudget(env, rollups.size()));
+                memoryBudget(env, rollups.size(), config.preAggregate()));
 
         WatermarkStrategy<MetricRecord> watermarks =
                 WatermarkStrategy.<MetricRecord>forBoundedOutOfOrderness(config.outOfOrderness())
@@ -195,6 +205,25 @@ public final class TsaggJob {
                 rollup.slide() == null
                         ? WindowSpec.tumbling(rollup.window().toMillis())
                         : WindowSpec.sliding(rollup.window().toMillis(), rollup.slide().toMillis());
+        if (config.preAggregate()) {
+            SingleOutputStreamOperator<MetricRecord> partials =
+                    samples.transform(
+                                    (rollup.isDefault() ? "" : rollup.name() + ": ")
+                                            + "pre-aggregate "
+                                            + spec,
+                                    RecordTypeInfo.METRIC_RECORD,
+                                    new PreAggregateOperator(
+                                            spec,
+                                            rollup.quantiles().isEmpty()
+                                                    ? 0.0
+                                                    : rollup.quantileAccuracy()))
+                            .uid("tsagg-pre-aggregate" + suffix);
+            // Holds only the panes between two watermarks or checkpoints; sends all when full.
+            partials.getTransformation()
+                    .declareManagedMemoryUseCaseAtOperatorScope(
+                            ManagedMemoryUseCase.OPERATOR, PRE_AGGREGATE_MEMORY_WEIGHT);
+            samples = partials;
+        }
         SingleOutputStreamOperator<WindowResult> results =
                 samples.keyBy(new KeyIdSelector(), Types.LONG)
                         .transform(
@@ -210,7 +239,8 @@ public final class TsaggJob {
                         .uid("tsagg-window" + suffix);
         // The window state lives in this operator's share of the slot's managed memory.
         results.getTransformation()
-                .declareManagedMemoryUseCaseAtOperatorScope(ManagedMemoryUseCase.OPERATOR, 100);
+                .declareManagedMemoryUseCaseAtOperatorScope(
+                        ManagedMemoryUseCase.OPERATOR, WINDOW_MEMORY_WEIGHT);
         KafkaRecordSerializationSchema<WindowResult> serializer =
                 new ResultSerializer(
                         rollup.outputTopic(),
@@ -242,7 +272,8 @@ public final class TsaggJob {
     }
 
     /** What the log says about memory: where window state lives and how it is budgeted. */
-    private static String memoryBudget(StreamExecutionEnvironment env, int windowOperators) {
+    private static String memoryBudget(
+            StreamExecutionEnvironment env, int windowOperators, boolean preAggregate) {
         ReadableConfig c = env.getConfiguration();
         String managed =
                 c.getOptional(TaskManagerOptions.MANAGED_MEMORY_SIZE)
@@ -255,7 +286,15 @@ public final class TsaggJob {
                 + managed
                 + " per TaskManager, divided among its slots), shared by "
                 + windowOperators
-                + " window operator(s) per slot; each logs its budget when it starts";
+                + " window operator(s) per slot"
+                + (preAggregate
+                        ? " ("
+                                + WINDOW_MEMORY_WEIGHT
+                                + "%) and as many pre-aggregators ("
+                                + PRE_AGGREGATE_MEMORY_WEIGHT
+                                + "%)"
+                        : "")
+                + "; each logs its budget when it starts";
     }
 
     private static KafkaSource<MetricRecord> source(JobConfig config, GroupKeySpec groupKeys) {

@@ -32,6 +32,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Tests for {@link TsaggJob}'s event time on a real Kafka broker and a Flink MiniCluster, with
@@ -170,24 +172,35 @@ class EventTimeEndToEndTest {
         return out;
     }
 
-    @Test
-    void shouldUpdateWindowsWithinTheLatenessAndSendLaterSamplesToTheLateTopic() throws Exception {
-        broker.createTopics(3, "late-in");
-        broker.createTopics(1, "late-out", "late-dlq", "late-late");
+    @ParameterizedTest(name = "pre-aggregate {0}")
+    @ValueSource(booleans = {true, false})
+    void shouldUpdateWindowsWithinTheLatenessAndSendLaterSamplesToTheLateTopic(boolean preAggregate)
+            throws Exception {
+        String p = preAggregate ? "late" : "late1p";
+        broker.createTopics(3, p + "-in");
+        broker.createTopics(1, p + "-out", p + "-dlq", p + "-late");
         List<Sample> onTime = EndToEnd.series(12, T0, T0 + 60_000, 250);
-        produceByPartition("late-in", onTime, 3);
+        produceByPartition(p + "-in", onTime, 3);
         EndToEnd.produceRaw(
                 broker.bootstrapServers(),
-                "late-in",
+                p + "-in",
                 0,
                 "not a frame".getBytes(StandardCharsets.UTF_8));
-        start(args("late", "--allowed-lateness", "10s", "--parallelism", "2"));
+        start(
+                args(
+                        p,
+                        "--allowed-lateness",
+                        "10s",
+                        "--parallelism",
+                        "2",
+                        "--pre-aggregate",
+                        Boolean.toString(preAggregate)));
 
         // Window [40 s, 50 s) fired: the watermark is at least 50 s, and at most 58 s.
         EndToEnd.await(
                 "window [40 s, 50 s) of 12 keys",
                 WAIT,
-                () -> results("late-out"),
+                () -> results(p + "-out"),
                 r -> windowsStartingAt(r, T0 + 40_000) == 12);
         // Windows ending at or before 40 s are closed for good (end + 10 s lateness <= 50 s);
         // [40 s, 50 s) fired and takes updates (50 s + 10 s > 58 s).
@@ -205,8 +218,8 @@ class EventTimeEndToEndTest {
                         new Sample(EndToEnd.key(0), T0 + 49_999, 1e6 + 1));
         List<Sample> phase2 = new ArrayList<>(late);
         phase2.addAll(updates);
-        EndToEnd.produceFrames(broker.bootstrapServers(), "late-in", 0, phase2, 100);
-        flush("late-in", 3);
+        EndToEnd.produceFrames(broker.bootstrapServers(), p + "-in", 0, phase2, 100);
+        flush(p + "-in", 3);
 
         String updated0 = EndToEnd.key(0) + "@" + (T0 + 40_000);
         String updated4 = EndToEnd.key(4) + "@" + (T0 + 40_000);
@@ -214,7 +227,7 @@ class EventTimeEndToEndTest {
                 EndToEnd.await(
                         "window [50 s, 60 s) and two updated windows",
                         WAIT,
-                        () -> results("late-out"),
+                        () -> results(p + "-out"),
                         r ->
                                 windowsStartingAt(r, T0 + 50_000) == 12
                                         && r.stream()
@@ -230,7 +243,7 @@ class EventTimeEndToEndTest {
                 EndToEnd.await(
                         "5 late samples",
                         WAIT,
-                        () -> EndToEnd.read(broker.bootstrapServers(), "late-late"),
+                        () -> EndToEnd.read(broker.bootstrapServers(), p + "-late"),
                         r -> r.size() >= 5);
         cancelJob();
 
@@ -280,7 +293,18 @@ class EventTimeEndToEndTest {
         assertThat(CollectingMetricReporter.counterSum("malformedRecords")).isEqualTo(1);
         assertThat(CollectingMetricReporter.counterSum("lateSamples")).isEqualTo(5);
         assertThat(CollectingMetricReporter.counterSum("windowResults")).isEqualTo(results.size());
-        assertThat(EndToEnd.read(broker.bootstrapServers(), "late-dlq")).hasSize(1);
+        assertThat(EndToEnd.read(broker.bootstrapServers(), p + "-dlq")).hasSize(1);
+        // Two-phase: most samples travelled as partial summaries, the rest as they were.
+        long partials = CollectingMetricReporter.counterSum("partials");
+        long aggregated = CollectingMetricReporter.counterSum("preAggregatedSamples");
+        long passed = CollectingMetricReporter.counterSum("passedSamples");
+        if (preAggregate) {
+            assertThat(partials).isPositive().isLessThan(aggregated / 4);
+            assertThat(aggregated + passed)
+                    .isEqualTo(CollectingMetricReporter.counterSum("samplesIn"));
+        } else {
+            assertThat(partials + aggregated + passed).isZero();
+        }
     }
 
     @Test

@@ -457,6 +457,11 @@ public final class JobConfig {
         return options.get(TsaggOptions.BOUNDED);
     }
 
+    /** Two-phase aggregation: a pre-aggregator chained to the source. */
+    public boolean preAggregate() {
+        return options.get(TsaggOptions.PRE_AGGREGATE);
+    }
+
     public String groupId() {
         return options.get(TsaggOptions.GROUP_ID);
     }
@@ -527,9 +532,13 @@ public final class JobConfig {
             sb.append("  --").append(o.key());
             if (!TsaggOptions.FLAGS.contains(o)) {
                 sb.append(" <value>");
+            } else if (Boolean.TRUE.equals(o.defaultValue())) {
+                sb.append(" [true|false]");
             }
             sb.append('\n').append("      ").append(o.description().toString());
-            if (o.hasDefaultValue() && !TsaggOptions.FLAGS.contains(o)) {
+            if (o.hasDefaultValue()
+                    && !(TsaggOptions.FLAGS.contains(o)
+                            && Boolean.FALSE.equals(o.defaultValue()))) {
                 Object d = o.defaultValue();
                 sb.append(" Default: ")
                         .append(d instanceof Duration ? formatDuration((Duration) d) : d)

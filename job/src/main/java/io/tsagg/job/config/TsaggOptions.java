@@ -206,6 +206,16 @@ public final class TsaggOptions {
                             "Read up to the end offsets found at start, fire every window and"
                                     + " finish (a flag; no value needed).");
 
+    public static final ConfigOption<Boolean> PRE_AGGREGATE =
+            ConfigOptions.key("pre-aggregate")
+                    .booleanType()
+                    .defaultValue(true)
+                    .withDescription(
+                            "Two-phase aggregation: a pre-aggregator chained to the source sends"
+                                    + " one partial summary per (group key, pane) to the window"
+                                    + " operator instead of every sample; same results."
+                                    + " --pre-aggregate false sends every sample.");
+
     public static final ConfigOption<String> GROUP_ID =
             ConfigOptions.key("group-id")
                     .stringType()
@@ -223,7 +233,7 @@ public final class TsaggOptions {
                                     + " earliest), earliest or latest.");
 
     /** Options that are flags: present means true. */
-    public static final List<ConfigOption<?>> FLAGS = List.of(BOUNDED);
+    public static final List<ConfigOption<?>> FLAGS = List.of(BOUNDED, PRE_AGGREGATE);
 
     public static final List<ConfigOption<?>> ALL =
             List.of(
@@ -251,6 +261,7 @@ public final class TsaggOptions {
                     DELIVERY,
                     TRANSACTION_TIMEOUT,
                     BOUNDED,
+                    PRE_AGGREGATE,
                     GROUP_ID,
                     STARTING_OFFSETS);
 }

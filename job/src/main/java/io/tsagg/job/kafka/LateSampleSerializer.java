@@ -13,12 +13,22 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  * {@code cpu,host=a usage_user=1.5 <t * 1e6>} (nanosecond timestamp). The Kafka key is the key the
  * rollup aggregates by (the series key, or its group key with {@code group-by}/{@code without}),
  * header {@value #ROLLUP} names the rollup the sample was late for.
+ *
+ * <p>With two-phase aggregation, samples that reach the window operator as a pre-aggregated summary
+ * and turn out late (possible only after their source partition was idle while the others moved on)
+ * are one line for the whole (key, pane), in the result line format ({@code cpu,host=a
+ * usage_user_count=3,usage_user_sum=6,... <pane start>}), with header {@value #LATE_SUMMARY}.
  */
 public final class LateSampleSerializer implements KafkaRecordSerializationSchema<MetricRecord> {
     private static final long serialVersionUID = 1L;
 
     /** Header naming the rollup a late sample was late for. */
     public static final String ROLLUP = "tsagg.rollup";
+
+    /** Header marking a line that summarizes several late samples of one (key, pane). */
+    public static final String LATE_SUMMARY = "tsagg.late-summary";
+
+    private static final byte[] TRUE = {'t', 'r', 'u', 'e'};
 
     private final String topic;
     private final byte[] rollup;
@@ -36,13 +46,18 @@ public final class LateSampleSerializer implements KafkaRecordSerializationSchem
     public ProducerRecord<byte[], byte[]> serialize(
             MetricRecord r, KafkaSinkContext context, Long timestamp) {
         byte[] key = Arrays.copyOf(r.keyBytes(), Math.max(0, r.keyLength()));
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(ROLLUP, rollup);
+        if (r.isPartial()) {
+            headers.add(LATE_SUMMARY, TRUE);
+            byte[] summary = Arrays.copyOf(r.payload(), r.payloadLength());
+            return new ProducerRecord<>(topic, null, r.timestamp(), key, summary, headers);
+        }
         byte[] tail =
                 ("=" + r.value() + " " + Math.multiplyExact(r.timestamp(), 1_000_000L))
                         .getBytes(StandardCharsets.US_ASCII);
         byte[] line = Arrays.copyOf(key, key.length + tail.length);
         System.arraycopy(tail, 0, line, key.length, tail.length);
-        RecordHeaders headers = new RecordHeaders();
-        headers.add(ROLLUP, rollup);
         return new ProducerRecord<>(topic, null, r.timestamp(), key, line, headers);
     }
 }

@@ -1,11 +1,9 @@
 package io.tsagg.operators.window;
 
-import io.tsagg.operators.kernels.StatsKernels;
-import io.tsagg.operators.kernels.StatsKernelsProvider;
-import io.tsagg.operators.memory.PagePool;
-import io.tsagg.operators.memory.SlabAllocator;
 import io.tsagg.serde.collections.Long2IntOpenMap;
 import io.tsagg.serde.key.KeyDictionary;
+import io.tsagg.serde.output.Stat;
+import io.tsagg.serde.output.WindowResultLineEncoder;
 import io.tsagg.serde.record.DeadLetter;
 import io.tsagg.serde.record.MetricRecord;
 import io.tsagg.serde.record.WindowResult;
@@ -13,6 +11,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.function.IntToLongFunction;
 import org.apache.flink.api.common.TaskInfo;
 import org.apache.flink.core.memory.DataInputViewStreamWrapper;
@@ -20,8 +19,6 @@ import org.apache.flink.core.memory.DataOutputViewStreamWrapper;
 import org.apache.flink.core.memory.ManagedMemoryUseCase;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
-import org.apache.flink.runtime.execution.Environment;
-import org.apache.flink.runtime.memory.MemoryManager;
 import org.apache.flink.runtime.state.KeyGroupRange;
 import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.runtime.state.KeyGroupStatePartitionStreamProvider;
@@ -41,6 +38,9 @@ import org.apache.flink.util.OutputTag;
  *
  * <ul>
  *   <li>Dictionary records name keys; they are interned once and never travel again.
+ *   <li>Partial summaries of a (key, pane) from a {@link PreAggregateOperator} (two-phase
+ *       aggregation) are merged as if their samples had arrived one by one; a late one is counted
+ *       as that many late samples and goes to the late output as one summary line.
  *   <li>A sample whose every window ended more than {@code allowedLateness} before the watermark is
  *       late: it goes to the late side output, key attached, and is counted.
  *   <li>A sample within the allowed lateness of an already fired window is added, and that window
@@ -77,14 +77,12 @@ public final class WindowAggregateOperator extends AbstractStreamOperator<Window
     /** Quantiles to emit, in output order; empty for none (then no sketch is kept). */
     private final double[] quantiles;
 
+    /** Relative accuracy of the sketches; 0 without quantiles. */
     private final double quantileAccuracy;
 
-    /** Below this much managed memory the operator keeps its state on the heap. */
-    static final long MIN_MANAGED_BYTES = 1L << 20;
-
     // ---------------------------------------------------------------- runtime state
+    private transient OperatorStore memory;
     private transient WindowStore store;
-    private transient PagePool pool;
     private transient KeyDictionary dictionary;
     private transient WindowResult result;
     private transient StreamRecord<WindowResult> resultRecord;
@@ -110,6 +108,14 @@ public final class WindowAggregateOperator extends AbstractStreamOperator<Window
     private transient int updatedCount;
     private transient Long2IntOpenMap reemitted;
     private transient Summary updatedSummary;
+
+    /** A partial from a pre-aggregator, decoded. */
+    private transient Summary partial;
+
+    private transient PartialCodec codec;
+
+    /** Renders partials that are late or refused. */
+    private transient WindowResultLineEncoder summaryLines;
 
     /** Window being emitted, for {@link #visit}. */
     private transient long emitStart;
@@ -142,7 +148,7 @@ public final class WindowAggregateOperator extends AbstractStreamOperator<Window
     /**
      * @param quantiles quantiles in [0, 1] to emit per window, in output order; empty for none
      * @param quantileAccuracy relative accuracy of the quantile sketches, in (0, 1); ignored when
-     *     {@code quantiles} is empty
+     *     {@code quantiles} is empty. A pre-aggregator in front must use the same.
      */
     public WindowAggregateOperator(
             WindowSpec spec,
@@ -175,7 +181,8 @@ public final class WindowAggregateOperator extends AbstractStreamOperator<Window
     @Override
     public void initializeState(StateInitializationContext context) throws Exception {
         super.initializeState(context);
-        store = createStore();
+        memory = OperatorStore.create(this, getOperatorName(), spec, quantileAccuracy, LOG);
+        store = memory.store;
         dictionary = new KeyDictionary();
         watermark = Long.MIN_VALUE;
         lastFiredEnd = Long.MIN_VALUE;
@@ -185,6 +192,10 @@ public final class WindowAggregateOperator extends AbstractStreamOperator<Window
         updatedCount = 0;
         reemitted = new Long2IntOpenMap(16, -1);
         updatedSummary = quantiles.length > 0 ? new Summary(quantileAccuracy) : new Summary();
+        // With quantiles a partial must bring a sketch of this accuracy (read checks it).
+        partial = quantiles.length > 0 ? new Summary(quantileAccuracy) : new Summary();
+        codec = new PartialCodec();
+        summaryLines = new WindowResultLineEncoder(EnumSet.allOf(Stat.class));
         TaskInfo task = getRuntimeContext().getTaskInfo();
         maxParallelism = task.getMaxNumberOfParallelSubtasks();
         keyGroups =
@@ -195,41 +206,6 @@ public final class WindowAggregateOperator extends AbstractStreamOperator<Window
         if (context.isRestored()) {
             restore(context);
         }
-    }
-
-    /** The managed store on this operator's share of managed memory, else the heap store. */
-    private WindowStore createStore() {
-        Environment env = getContainingTask().getEnvironment();
-        MemoryManager memoryManager = env.getMemoryManager();
-        double fraction =
-                getOperatorConfig()
-                        .getManagedMemoryFractionOperatorUseCaseOfSlot(
-                                ManagedMemoryUseCase.OPERATOR,
-                                env.getJobConfiguration(),
-                                env.getTaskManagerInfo().getConfiguration(),
-                                env.getUserCodeClassLoader().asClassLoader());
-        long budget = fraction > 0 ? memoryManager.computeMemorySize(fraction) : 0;
-        if (budget < MIN_MANAGED_BYTES) {
-            LOG.warn(
-                    "Window operator {} has {} bytes of managed memory (fraction {}); keeping"
-                            + " window state on the heap instead. Give the TaskManager managed"
-                            + " memory (taskmanager.memory.managed.size) to use the off-heap store.",
-                    getOperatorName(),
-                    budget,
-                    fraction);
-            return new HeapWindowStore(quantileAccuracy);
-        }
-        pool = PagePool.managed(memoryManager, this, budget);
-        StatsKernels kernels = StatsKernelsProvider.get();
-        LOG.info(
-                "Window operator {} keeps its state off-heap: {} MiB of managed memory in pages of"
-                        + " {} bytes; chunk reductions run on the {} kernels",
-                getOperatorName(),
-                budget >> 20,
-                pool.pageSize(),
-                kernels.name());
-        return new ManagedWindowStore(
-                new SlabAllocator(pool), spec, new ChunkReducer(kernels), quantileAccuracy);
     }
 
     @Override
@@ -243,21 +219,7 @@ public final class WindowAggregateOperator extends AbstractStreamOperator<Window
         windowResults = metrics.counter("windowResults");
         unnamedKeys = metrics.counter("unnamedKeys");
         refusedSamples = metrics.counter("refusedSamples");
-        if (pool != null) {
-            metrics.gauge("poolPagesInUse", () -> pool.pagesInUse());
-            metrics.gauge("poolPagesHighWater", () -> pool.highWaterPages());
-            metrics.gauge("poolPagesBudget", () -> pool.maxPages());
-            metrics.gauge("poolPageBytes", () -> pool.pageSize());
-            metrics.gauge("chunkFlushes", () -> ((ManagedWindowStore) store).chunkFlushes());
-            // 1 when chunk reductions run on the Vector API kernels, 0 on the scalar twin.
-            int vector = StatsKernelsProvider.get() == StatsKernelsProvider.scalar() ? 0 : 1;
-            metrics.gauge("kernelVector", () -> vector);
-        }
-        metrics.gauge(
-                "stateBytesPerEntry",
-                () -> store.liveEntries() == 0 ? 0L : store.bytesUsed() / store.liveEntries());
-        metrics.gauge("liveEntries", () -> store.liveEntries());
-        metrics.gauge("livePanes", () -> store.livePanes());
+        memory.registerGauges(metrics);
         metrics.gauge("liveKeys", () -> dictionary.size());
         metrics.gauge("stateBytes", () -> store.bytesUsed() + dictionary.bytesUsed());
     }
@@ -281,6 +243,10 @@ public final class WindowAggregateOperator extends AbstractStreamOperator<Window
             dictionary.put(r.keyId(), r.keyBytes(), 0, r.keyLength());
             return;
         }
+        if (r.isPartial()) {
+            processPartial(r);
+            return;
+        }
         long ts = r.timestamp();
         long pane = spec.paneStart(ts);
         if (spec.lastWindowEnd(pane) + allowedLateness <= watermark) {
@@ -294,6 +260,51 @@ public final class WindowAggregateOperator extends AbstractStreamOperator<Window
         if (spec.firstWindowEnd(pane) <= lastFiredEnd) {
             windowsUpdated(r.keyId(), pane);
         }
+    }
+
+    /**
+     * A pre-aggregator's summary of (key, pane): merged as its samples would have been added. One
+     * that arrives too late (possible only after its source subtask was idle) is counted as that
+     * many late samples and goes to the late output rendered as a summary line.
+     */
+    private void processPartial(MetricRecord r) throws Exception {
+        long pane = r.timestamp();
+        codec.decode(r, partial);
+        if (spec.lastWindowEnd(pane) + allowedLateness <= watermark) {
+            lateSamples.inc(partial.count());
+            if (lateTag != null) {
+                byte[] line = renderPartial(r.keyId(), pane, partial);
+                attachName(r);
+                r.setPayload(line, 0, line.length);
+                lateRecord.replace(r, pane);
+                output.collect(lateTag, lateRecord);
+            }
+            return;
+        }
+        if (!store.merge(r.keyId(), pane, partial)) {
+            refusedSamples.inc(partial.count());
+            if (refusedTag != null) {
+                refused(
+                        renderPartial(r.keyId(), pane, partial),
+                        "no managed memory left for a new (key, pane) in window operator "
+                                + getOperatorName()
+                                + "; the partial summary of "
+                                + partial.count()
+                                + " samples is given as a line-protocol summary line at the"
+                                + " pane start",
+                        pane);
+            }
+            return;
+        }
+        if (spec.firstWindowEnd(pane) <= lastFiredEnd) {
+            windowsUpdated(r.keyId(), pane);
+        }
+    }
+
+    /** A partial as one summary line (every statistic, timestamped at the pane start). */
+    private byte[] renderPartial(long keyId, long pane, Summary s) {
+        fillResult(keyId, pane, pane + spec.paneSize(), s);
+        return summaryLines.encode(result);
     }
 
     /** Notes the fired windows of the pane that are still within the lateness. Not a hot path. */
@@ -343,20 +354,20 @@ public final class WindowAggregateOperator extends AbstractStreamOperator<Window
         byte[] line =
                 (key + "=" + r.value() + " " + r.timestamp() * 1_000_000L)
                         .getBytes(StandardCharsets.UTF_8);
+        refused(
+                line,
+                "no managed memory left for a new (key, pane) in window operator "
+                        + getOperatorName()
+                        + "; the sample is given as a line-protocol line",
+                r.timestamp());
+    }
+
+    private void refused(byte[] line, String detail, long timestamp) {
         output.collect(
                 refusedTag,
                 new StreamRecord<>(
-                        new DeadLetter(
-                                line,
-                                "",
-                                -1,
-                                -1,
-                                "state_memory_exhausted",
-                                "no managed memory left for a new (key, pane) in window operator "
-                                        + getOperatorName()
-                                        + "; the sample is given as a line-protocol line",
-                                -1),
-                        r.timestamp()));
+                        new DeadLetter(line, "", -1, -1, "state_memory_exhausted", detail, -1),
+                        timestamp));
     }
 
     private void emitLate(MetricRecord r) {
@@ -364,6 +375,13 @@ public final class WindowAggregateOperator extends AbstractStreamOperator<Window
         if (lateTag == null) {
             return;
         }
+        attachName(r);
+        lateRecord.replace(r, r.timestamp());
+        output.collect(lateTag, lateRecord);
+    }
+
+    /** Attaches the key's name to a record for the late output. */
+    private void attachName(MetricRecord r) {
         int entry = dictionary.find(r.keyId());
         if (entry >= 0) {
             r.attachKey(dictionary.arena(), dictionary.offset(entry), dictionary.length(entry));
@@ -371,8 +389,6 @@ public final class WindowAggregateOperator extends AbstractStreamOperator<Window
             byte[] name = unnamed(r.keyId());
             r.attachKey(name, 0, name.length);
         }
-        lateRecord.replace(r, r.timestamp());
-        output.collect(lateTag, lateRecord);
     }
 
     @Override
@@ -472,6 +488,12 @@ public final class WindowAggregateOperator extends AbstractStreamOperator<Window
     /** Emits one result; called by the store for each key of the window being emitted. */
     @Override
     public void visit(long keyId, Summary s) {
+        fillResult(keyId, emitStart, emitEnd, s);
+        windowResults.inc();
+        output.collect(resultRecord);
+    }
+
+    private void fillResult(long keyId, long start, long end, Summary s) {
         int entry = dictionary.find(keyId);
         if (entry >= 0) {
             result.setKey(
@@ -481,7 +503,7 @@ public final class WindowAggregateOperator extends AbstractStreamOperator<Window
             byte[] name = unnamed(keyId);
             result.setKey(keyId, name, 0, name.length);
         }
-        result.setWindow(emitStart, emitEnd)
+        result.setWindow(start, end)
                 .setStats(
                         s.count(),
                         s.sum(),
@@ -499,8 +521,6 @@ public final class WindowAggregateOperator extends AbstractStreamOperator<Window
             }
         }
         result.quantilesFilled(n);
-        windowResults.inc();
-        output.collect(resultRecord);
     }
 
     private static byte[] unnamed(long keyId) {
@@ -622,14 +642,11 @@ public final class WindowAggregateOperator extends AbstractStreamOperator<Window
     @Override
     public void close() throws Exception {
         try {
-            if (store != null) {
-                store.close();
+            // Every page goes back to Flink, also when the task fails.
+            if (memory != null) {
+                memory.close();
             }
         } finally {
-            // Every page goes back to Flink, also when the task fails.
-            if (pool != null) {
-                pool.close();
-            }
             super.close();
         }
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.tsagg.serde.record.MetricRecord;
+import io.tsagg.serde.record.MetricRecordSerializer;
 import io.tsagg.serde.record.RecordTypeInfo;
 import io.tsagg.serde.record.WindowResult;
 import io.tsagg.serde.record.WindowResultSerializer;
@@ -14,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,9 +37,11 @@ import org.apache.flink.runtime.metrics.util.InterceptingTaskMetricGroup;
 import org.apache.flink.runtime.operators.testutils.MockEnvironment;
 import org.apache.flink.runtime.operators.testutils.MockEnvironmentBuilder;
 import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
+import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.apache.flink.util.OutputTag;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -337,10 +341,10 @@ class WindowAggregateOperatorTest {
         final WindowSpec spec = WindowSpec.sliding(10_000, 5_000);
         final long lateness = 8_000;
         final List<Event> events = randomEvents(random, 30, 3_000, 0.1, false);
-        final Emitted uninterrupted = run(spec, lateness, events);
 
         for (int trial = 0; trial < 4; trial++) {
             final int cut = 1 + random.nextInt(events.size() - 1);
+            final Emitted uninterrupted = run(spec, lateness, events, cut);
             final Emitted actual = new Emitted();
             final OperatorSubtaskState state;
             try (Harness h = Harness.open(spec, lateness, 1, 0, null)) {
@@ -398,7 +402,7 @@ class WindowAggregateOperatorTest {
         // Keys of subtask 1 stop early: the two subtasks have fired up to different windows.
         final List<Event> events = randomEvents(random, 24, 3_000, lateness > 0 ? 0.1 : 0, true);
         final int cut = events.size() / 2 + random.nextInt(events.size() / 4);
-        final Emitted uninterrupted = run(spec, lateness, events);
+        final Emitted uninterrupted = run(spec, lateness, events, cut);
 
         final Emitted actual = new Emitted();
         final OperatorSubtaskState[] states = new OperatorSubtaskState[2];
@@ -414,8 +418,7 @@ class WindowAggregateOperatorTest {
         } finally {
             closeAll(two);
         }
-        final OperatorSubtaskState packed =
-                AbstractStreamOperatorTestHarness.repackageState(states);
+        final OperatorSubtaskState packed = Harness.repackage(states);
         final List<Harness> rescaled = new ArrayList<>();
         try {
             for (int i = 0; i < newParallelism; i++) {
@@ -425,8 +428,7 @@ class WindowAggregateOperatorTest {
                                 lateness,
                                 newParallelism,
                                 i,
-                                AbstractStreamOperatorTestHarness.repartitionOperatorState(
-                                        packed, MAX_PARALLELISM, 2, newParallelism, i)));
+                                Harness.repartition(packed, 2, newParallelism, i)));
             }
             feed(rescaled, newParallelism, events.subList(cut, events.size()), actual);
         } finally {
@@ -809,12 +811,19 @@ class WindowAggregateOperatorTest {
         final List<String> late = new ArrayList<>();
     }
 
-    /** Runs the events through one fresh harness; see {@link #feed}. */
-    private static Emitted run(WindowSpec spec, long lateness, List<Event> events)
+    /**
+     * Runs the events through one fresh harness (see {@link #feed}), taking a checkpoint that is
+     * never restored after event {@code checkpointAt}: with a pre-aggregator, a checkpoint sends
+     * partials early, which changes the grouping of floating-point sums, so a restored run is
+     * compared with an uninterrupted run that took the same checkpoint.
+     */
+    private static Emitted run(WindowSpec spec, long lateness, List<Event> events, int checkpointAt)
             throws Exception {
         final Emitted emitted = new Emitted();
         try (Harness h = Harness.open(spec, lateness, 1, 0, null)) {
-            feed(List.of(h), 1, events, emitted);
+            feed(List.of(h), 1, events.subList(0, checkpointAt), emitted);
+            h.snapshot();
+            feed(List.of(h), 1, events.subList(checkpointAt, events.size()), emitted);
         }
         return emitted;
     }
@@ -897,20 +906,41 @@ class WindowAggregateOperatorTest {
         return 0;
     }
 
+    /** Whether the harnesses of the running test put a {@link PreAggregateOperator} in front. */
+    private static boolean twoPhase;
+
+    /** Two-phase aggregation: subclasses run every test with a pre-aggregator in front. */
+    protected boolean preAggregate() {
+        return false;
+    }
+
     @BeforeEach
     void chooseStore() {
         managedMemoryBytes = managedMemory();
         quantiles = QUANTILES;
+        twoPhase = preAggregate();
     }
 
-    /** A {@link KeyedOneInputStreamOperatorTestHarness} around the operator, with its metrics. */
+    /**
+     * A {@link KeyedOneInputStreamOperatorTestHarness} around the operator, with its metrics. For
+     * two-phase tests, samples and watermarks go through a {@link PreAggregateOperator} first,
+     * whose output (partials, samples passed on, watermarks) is fed to the window operator in
+     * order; a snapshot then sends its partials first, as before a checkpoint barrier.
+     */
     private static final class Harness implements AutoCloseable {
         private final KeyedOneInputStreamOperatorTestHarness<Long, MetricRecord, WindowResult>
                 harness;
         private final InterceptingOperatorMetricGroup metrics;
         private final MockEnvironment environment;
+        private final OneInputStreamOperatorTestHarness<MetricRecord, MetricRecord> pre;
+        private final MockEnvironment preEnvironment;
         private int outputSeen;
         private int lateSeen;
+        private int preSeen;
+
+        /** Pre-aggregator state taken with each window operator state, in two-phase tests. */
+        private static final Map<OperatorSubtaskState, OperatorSubtaskState> PRE_STATES =
+                new IdentityHashMap<>();
 
         private Harness(
                 WindowSpec spec,
@@ -953,6 +983,67 @@ class WindowAggregateOperatorTest {
                 harness.initializeState(restore);
             }
             harness.open();
+            if (!twoPhase) {
+                pre = null;
+                preEnvironment = null;
+                return;
+            }
+            preEnvironment =
+                    new MockEnvironmentBuilder()
+                            .setMaxParallelism(MAX_PARALLELISM)
+                            .setParallelism(parallelism)
+                            .setSubtaskIndex(subtask)
+                            .setManagedMemorySize(Math.max(managedMemoryBytes, 1L << 20))
+                            .build();
+            pre =
+                    new OneInputStreamOperatorTestHarness<>(
+                            new PreAggregateOperator(
+                                    spec, quantiles.length > 0 ? QUANTILE_ACCURACY : 0.0),
+                            preEnvironment);
+            pre.setup(MetricRecordSerializer.INSTANCE);
+            pre.getStreamConfig()
+                    .setManagedMemoryFractionOperatorOfUseCase(
+                            ManagedMemoryUseCase.OPERATOR, managedMemoryBytes > 0 ? 1.0 : 0.0);
+            OperatorSubtaskState preState = restore == null ? null : PRE_STATES.get(restore);
+            if (restore != null) {
+                assertThat(preState).as("pre-aggregator state of the restored state").isNotNull();
+            }
+            pre.initializeState(preState);
+            pre.open();
+        }
+
+        /** Packs the states of several subtasks (of both operators in two-phase tests). */
+        static OperatorSubtaskState repackage(OperatorSubtaskState... states) throws Exception {
+            final OperatorSubtaskState packed =
+                    AbstractStreamOperatorTestHarness.repackageState(states);
+            if (twoPhase) {
+                final OperatorSubtaskState[] pres = new OperatorSubtaskState[states.length];
+                for (int i = 0; i < states.length; i++) {
+                    pres[i] = PRE_STATES.get(states[i]);
+                }
+                PRE_STATES.put(packed, AbstractStreamOperatorTestHarness.repackageState(pres));
+            }
+            return packed;
+        }
+
+        /** The part of packed state one subtask restores at a new parallelism. */
+        static OperatorSubtaskState repartition(
+                OperatorSubtaskState packed, int oldParallelism, int newParallelism, int subtask)
+                throws Exception {
+            final OperatorSubtaskState part =
+                    AbstractStreamOperatorTestHarness.repartitionOperatorState(
+                            packed, MAX_PARALLELISM, oldParallelism, newParallelism, subtask);
+            if (twoPhase) {
+                PRE_STATES.put(
+                        part,
+                        AbstractStreamOperatorTestHarness.repartitionOperatorState(
+                                PRE_STATES.get(packed),
+                                MAX_PARALLELISM,
+                                oldParallelism,
+                                newParallelism,
+                                subtask));
+            }
+            return part;
         }
 
         static Harness open(WindowSpec spec, long lateness) throws Exception {
@@ -979,14 +1070,39 @@ class WindowAggregateOperatorTest {
         }
 
         private void process(MetricRecord r) throws Exception {
-            harness.processElement(r, r.isSample() ? r.timestamp() : Long.MIN_VALUE);
+            final long ts = r.isSample() ? r.timestamp() : Long.MIN_VALUE;
+            if (pre != null) {
+                pre.processElement(r, ts);
+                forward();
+            } else {
+                harness.processElement(r, ts);
+            }
             assertThat(results()).as("results emitted by processElement(%s)", r).isEmpty();
         }
 
         /** Advances the watermark; returns the results it fired. */
         List<StreamRecord<WindowResult>> watermark(long ts) throws Exception {
-            harness.processWatermark(ts);
+            if (pre != null) {
+                pre.processWatermark(ts);
+                forward();
+            } else {
+                harness.processWatermark(ts);
+            }
             return results();
+        }
+
+        /** Feeds what the pre-aggregator emitted since the last call to the window operator. */
+        @SuppressWarnings("unchecked")
+        private void forward() throws Exception {
+            final List<Object> all = new ArrayList<>(pre.getOutput());
+            for (Object o : all.subList(preSeen, all.size())) {
+                if (o instanceof StreamRecord) {
+                    harness.processElement((StreamRecord<MetricRecord>) o);
+                } else if (o instanceof Watermark) {
+                    harness.processWatermark((Watermark) o);
+                }
+            }
+            preSeen = all.size();
         }
 
         /** Results emitted since the last call. */
@@ -1032,15 +1148,30 @@ class WindowAggregateOperatorTest {
         }
 
         OperatorSubtaskState snapshot() throws Exception {
-            return harness.snapshot(1L, 1L);
+            if (pre == null) {
+                return harness.snapshot(1L, 1L);
+            }
+            pre.prepareSnapshotPreBarrier(1L);
+            forward();
+            final OperatorSubtaskState preState = pre.snapshot(1L, 1L);
+            final OperatorSubtaskState state = harness.snapshot(1L, 1L);
+            PRE_STATES.put(state, preState);
+            return state;
         }
 
         @Override
         public void close() throws Exception {
             try {
-                harness.close();
+                if (pre != null) {
+                    pre.close();
+                    preEnvironment.close();
+                }
             } finally {
-                environment.close();
+                try {
+                    harness.close();
+                } finally {
+                    environment.close();
+                }
             }
         }
     }

@@ -15,6 +15,9 @@ import java.util.Arrays;
  *       subtask sends it once before the first sample of that id; since it is keyed by the same id
  *       it reaches the same operator instance first, which interns it so results can name the key.
  *       The hot path thus carries 8 bytes of key, never a {@code String}.
+ *   <li>{@link #KIND_PARTIAL}: a partial summary of the samples of one (group-key id, pane) from a
+ *       pre-aggregator chained to the source (two-phase aggregation); the timestamp is the pane
+ *       start and the payload is the summary in the window operator's encoding, opaque here.
  * </ul>
  *
  * <p>A sample may also carry its key bytes ({@link #hasKey()}), as the late-data output does so the
@@ -24,6 +27,7 @@ public final class MetricRecord {
     public static final byte KIND_SAMPLE = 1;
     public static final byte KIND_KEY = 2;
     public static final byte KIND_REJECTED = 3;
+    public static final byte KIND_PARTIAL = 4;
 
     private byte kind;
     private long keyId;
@@ -32,6 +36,8 @@ public final class MetricRecord {
     private byte[] key = new byte[64];
     private int keyLength = -1;
     private DeadLetter rejected;
+    private byte[] payload = new byte[0];
+    private int payloadLength;
 
     public MetricRecord() {}
 
@@ -63,6 +69,49 @@ public final class MetricRecord {
         this.value = value;
         this.keyLength = -1;
         return this;
+    }
+
+    /**
+     * Makes this a partial summary of the pane starting at {@code paneStart}; the payload is copied
+     * into a buffer this record reuses.
+     */
+    public MetricRecord setPartial(
+            long keyId, long paneStart, byte[] bytes, int offset, int length) {
+        setHeader(KIND_PARTIAL, keyId, paneStart, 0.0);
+        System.arraycopy(bytes, offset, payloadBuffer(length), 0, length);
+        payloadLength = length;
+        return this;
+    }
+
+    /** Replaces the payload (e.g. by a rendering of the summary for the late-data output). */
+    public MetricRecord setPayload(byte[] bytes, int offset, int length) {
+        System.arraycopy(bytes, offset, payloadBuffer(length), 0, length);
+        payloadLength = length;
+        return this;
+    }
+
+    byte[] payloadBuffer(int length) {
+        if (payload.length < length) {
+            payload = new byte[Math.max(length, payload.length * 2)];
+        }
+        return payload;
+    }
+
+    void payloadFilled(int length) {
+        payloadLength = length;
+    }
+
+    public boolean isPartial() {
+        return kind == KIND_PARTIAL;
+    }
+
+    /** The payload of a partial is {@code payload()[0 .. payloadLength())}. */
+    public byte[] payload() {
+        return payload;
+    }
+
+    public int payloadLength() {
+        return payloadLength;
     }
 
     /** Makes this a dictionary entry; the bytes are copied into a buffer this record reuses. */
@@ -150,6 +199,9 @@ public final class MetricRecord {
     public MetricRecord copyFrom(MetricRecord from) {
         setHeader(from.kind, from.keyId, from.timestamp, from.value);
         rejected = from.rejected;
+        if (from.kind == KIND_PARTIAL) {
+            setPayload(from.payload, 0, from.payloadLength);
+        }
         if (from.keyLength >= 0) {
             copyKey(from.key, 0, from.keyLength);
         }
@@ -167,7 +219,10 @@ public final class MetricRecord {
                 && timestamp == that.timestamp
                 && Double.compare(value, that.value) == 0
                 && keyLength == that.keyLength
-                && (keyLength < 0 || Arrays.equals(key, 0, keyLength, that.key, 0, that.keyLength));
+                && (keyLength < 0 || Arrays.equals(key, 0, keyLength, that.key, 0, that.keyLength))
+                && (kind != KIND_PARTIAL
+                        || Arrays.equals(
+                                payload, 0, payloadLength, that.payload, 0, that.payloadLength));
     }
 
     @Override
@@ -185,6 +240,17 @@ public final class MetricRecord {
                                         key, 0, keyLength, java.nio.charset.StandardCharsets.UTF_8);
         if (kind == KIND_REJECTED) {
             return "Rejected{" + rejected + "}";
+        }
+        if (kind == KIND_PARTIAL) {
+            return "Partial{id="
+                    + Long.toHexString(keyId)
+                    + ", pane="
+                    + timestamp
+                    + ", "
+                    + payloadLength
+                    + " bytes"
+                    + k
+                    + "}";
         }
         return (kind == KIND_KEY ? "Key{" : "Sample{")
                 + "id="

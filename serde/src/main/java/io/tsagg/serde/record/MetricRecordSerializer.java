@@ -13,8 +13,9 @@ import org.apache.flink.core.memory.DataOutputView;
  * <pre>
  *   byte  kind | flags        (bit 7 of the byte: key bytes follow)
  *   long  key id
- *   long  timestamp           (samples only)
+ *   long  timestamp           (samples; partials: the pane start)
  *   double value              (samples only)
+ *   int   payload length, bytes (partials only)
  *   int   key length, bytes   (dictionary entries, and samples that carry their key)
  * </pre>
  *
@@ -74,6 +75,10 @@ public final class MetricRecordSerializer extends TypeSerializerSingleton<Metric
         if (kind == MetricRecord.KIND_SAMPLE) {
             out.writeLong(record.timestamp());
             out.writeDouble(record.value());
+        } else if (kind == MetricRecord.KIND_PARTIAL) {
+            out.writeLong(record.timestamp());
+            out.writeInt(record.payloadLength());
+            out.write(record.payload(), 0, record.payloadLength());
         }
         if (hasKey) {
             out.writeInt(record.keyLength());
@@ -99,6 +104,14 @@ public final class MetricRecordSerializer extends TypeSerializerSingleton<Metric
             reuse.setHeader(kind, keyId, in.readLong(), in.readDouble());
         } else if (kind == MetricRecord.KIND_KEY) {
             reuse.setHeader(kind, keyId, Long.MIN_VALUE, 0.0);
+        } else if (kind == MetricRecord.KIND_PARTIAL) {
+            reuse.setHeader(kind, keyId, in.readLong(), 0.0);
+            int length = in.readInt();
+            if (length < 0) {
+                throw new IOException("Negative payload length " + length + " (corrupt stream?)");
+            }
+            in.readFully(reuse.payloadBuffer(length), 0, length);
+            reuse.payloadFilled(length);
         } else {
             throw new IOException("Unknown MetricRecord kind " + kind + " (corrupt stream?)");
         }
@@ -124,6 +137,11 @@ public final class MetricRecordSerializer extends TypeSerializerSingleton<Metric
         target.write(source, 8);
         if ((head & KIND_MASK) == MetricRecord.KIND_SAMPLE) {
             target.write(source, 16);
+        } else if ((head & KIND_MASK) == MetricRecord.KIND_PARTIAL) {
+            target.write(source, 8);
+            int length = source.readInt();
+            target.writeInt(length);
+            target.write(source, length);
         }
         if ((head & HAS_KEY) != 0) {
             int length = source.readInt();

@@ -66,6 +66,38 @@ class MetricRecordSerializerTest {
     }
 
     @Test
+    void shouldRoundTripPartialSummaryWithItsPayloadAndAttachedKey() throws IOException {
+        final byte[] payload = new byte[200];
+        new Random(3).nextBytes(payload);
+        final byte[] name = "cpu,host=a usage_user".getBytes(StandardCharsets.UTF_8);
+        final MetricRecord partial = new MetricRecord().setPartial(11L, 60_000L, payload, 4, 150);
+        final MetricRecord withKey =
+                new MetricRecord()
+                        .setPartial(12L, 0L, payload, 0, 3)
+                        .attachKey(name, 0, name.length);
+
+        final MetricRecord read =
+                SERIALIZER.deserialize(
+                        new MetricRecord().setSample(1L, 2L, 3.0),
+                        new DataInputDeserializer(serialize(partial)));
+        final MetricRecord readWithKey =
+                SERIALIZER.deserialize(new DataInputDeserializer(serialize(withKey)));
+
+        assertThat(read).isEqualTo(partial);
+        assertThat(read.isPartial()).isTrue();
+        assertThat(read.hasKey()).isFalse();
+        assertThat(read.timestamp()).isEqualTo(60_000L);
+        assertThat(java.util.Arrays.copyOf(read.payload(), read.payloadLength()))
+                .isEqualTo(java.util.Arrays.copyOfRange(payload, 4, 154));
+        assertThat(readWithKey).isEqualTo(withKey);
+        assertThat(keyString(readWithKey)).isEqualTo("cpu,host=a usage_user");
+        assertThat(SERIALIZER.copy(partial)).isEqualTo(partial);
+        DataOutputSerializer copied = new DataOutputSerializer(64);
+        SERIALIZER.copy(new DataInputDeserializer(serialize(withKey)), copied);
+        assertThat(copied.getCopyOfBuffer()).isEqualTo(serialize(withKey));
+    }
+
+    @Test
     void shouldRoundTripDeadLetterWhenRecordIsRejected() throws IOException {
         final MetricRecord rejected = new MetricRecord().setRejected(deadLetter());
 
