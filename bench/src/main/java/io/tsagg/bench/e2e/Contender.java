@@ -6,10 +6,14 @@ enum Contender {
     RAW_ILP("raw-consumer-ilp", "ilp", "raw Kafka consumer (ceiling), line protocol"),
     /** A plain KafkaConsumer loop over the frame topic: the ceiling for frames. */
     RAW_FRAMES("raw-consumer-frames", "frame", "raw Kafka consumer (ceiling), frames"),
-    /** tsagg on line protocol, one sample per record, single phase. */
+    /** tsagg on line protocol, one sample per record, two-phase (the default). */
     TSAGG_ILP("tsagg-ilp", "ilp", "tsagg, line protocol (1 sample/record)"),
-    /** tsagg on binary frames, single phase. */
+    /** tsagg on binary frames, two-phase (the default). */
     TSAGG_FRAMES("tsagg-frames", "frame", "tsagg, binary frames"),
+    /** tsagg on line protocol, single phase ({@code --pre-aggregate false}). */
+    TSAGG_ILP_1P("tsagg-ilp-1p", "ilp", "tsagg single-phase, line protocol"),
+    /** tsagg on binary frames, single phase ({@code --pre-aggregate false}). */
+    TSAGG_FRAMES_1P("tsagg-frames-1p", "frame", "tsagg single-phase, binary frames"),
     /** KafkaSource + keyBy + tumbling event-time window + AggregateFunction. */
     DATASTREAM("flink-datastream", "ilp", "Flink DataStream window + AggregateFunction"),
     /** Flink SQL: TUMBLE window TVF, mini-batch, two-phase aggregation. */
@@ -23,6 +27,11 @@ enum Contender {
         this.id = id;
         this.input = input;
         this.label = label;
+    }
+
+    /** tsagg with its pre-aggregator (two-phase). */
+    boolean preAggregates() {
+        return this == TSAGG_ILP || this == TSAGG_FRAMES;
     }
 
     boolean isRaw() {

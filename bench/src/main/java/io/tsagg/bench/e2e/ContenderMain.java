@@ -92,6 +92,8 @@ public final class ContenderMain {
                 break;
             case TSAGG_ILP:
             case TSAGG_FRAMES:
+            case TSAGG_ILP_1P:
+            case TSAGG_FRAMES_1P:
                 {
                     StreamExecutionEnvironment env = environment(parallelism, new Configuration());
                     JobConfig config =
@@ -121,6 +123,8 @@ public final class ContenderMain {
                                     Integer.toString(parallelism),
                                     "--group-id",
                                     "bench-" + runId,
+                                    "--pre-aggregate",
+                                    Boolean.toString(contender.preAggregates()),
                                     "--kafka.interceptor.classes",
                                     RunProbe.class.getName());
                     TsaggJob.build(env, config);
