@@ -45,7 +45,10 @@ abstract class PanedWindowStore<P extends PanedWindowStore.Pane> implements Wind
 
     private final ArrayDeque<P> freePanes = new ArrayDeque<>();
     final Summary scratch;
-    private final PaneMerger merger;
+
+    /** A key's summary merged over the panes of a sliding window, visited then reused. */
+    private final Summary merged;
+
     private final KeyGroupIndex snapshotIndex = new KeyGroupIndex();
     private P lastPane;
 
@@ -63,11 +66,11 @@ abstract class PanedWindowStore<P extends PanedWindowStore.Pane> implements Wind
         this.quantileAccuracy = quantileAccuracy;
         this.quantiles = quantileAccuracy != 0.0;
         this.scratch = newSummary();
-        this.merger = new PaneMerger(this::newSummary);
+        this.merged = newSummary();
     }
 
     /** A summary that carries a sketch when this store keeps quantiles. */
-    public final Summary newSummary() {
+    final Summary newSummary() {
         return quantiles ? new Summary(quantileAccuracy) : new Summary();
     }
 
@@ -154,15 +157,37 @@ abstract class PanedWindowStore<P extends PanedWindowStore.Pane> implements Wind
             }
             return;
         }
-        // Several panes (sliding window): merge per key in pane order, so first/last stay right.
-        merger.clear();
+        // Several panes (sliding window): each key once, at its first pane, merged over that pane
+        // and the later ones in pane order (so first/last stay right). One reused summary instead
+        // of one per key: with quantiles a summary holds a sketch of up to 16 KiB.
         for (int i = first; i <= last; i++) {
             P p = panes.get(i);
             for (int slot = 0; slot < p.size; slot++) {
-                merger.add(p.key(slot), p.load(slot, scratch));
+                long key = p.key(slot);
+                if (inEarlierPane(key, first, i)) {
+                    continue;
+                }
+                merged.copyFrom(p.load(slot, scratch));
+                for (int j = i + 1; j <= last; j++) {
+                    P later = panes.get(j);
+                    int s = later.find(key);
+                    if (s >= 0) {
+                        merged.merge(later.load(s, scratch));
+                    }
+                }
+                visitor.visit(key, merged);
             }
         }
-        merger.visitAll(visitor);
+    }
+
+    /** Whether the key has a slot in panes {@code [from, to)}. */
+    private boolean inEarlierPane(long key, int from, int to) {
+        for (int j = from; j < to; j++) {
+            if (panes.get(j).find(key) >= 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override
