@@ -156,6 +156,30 @@ public final class HeapQuantileSketch {
 
     /** Reads what follows {@link #readAccuracy} into this sketch, sizing the region to fit. */
     public HeapQuantileSketch readBody(DataInputView in) throws IOException {
+        byte kind = in.readByte();
+        if (kind == QuantileSketch.ENCODED_RAW) {
+            long n = readCount(in);
+            if (n > QuantileSketch.RAW_MAX) {
+                throw new IOException("Corrupt quantile sketch: " + n + " raw values");
+            }
+            int size = sizeFor(QuantileSketch.HEADER_BYTES + 8 * (int) n);
+            if (bytes.length < size) {
+                bytes = new byte[size];
+                segment = MemorySegmentFactory.wrap(bytes);
+            }
+            sketch.format(segment, 0, bytes.length);
+            for (int i = 0; i < n; i++) {
+                double v = in.readDouble();
+                if (!Double.isFinite(v)) {
+                    throw new IOException("Corrupt quantile sketch: raw value " + v);
+                }
+                sketch.insertRaw(v, 1);
+            }
+            return this;
+        }
+        if (kind != QuantileSketch.ENCODED_BUCKETS) {
+            throw new IOException("Corrupt quantile sketch: kind " + kind);
+        }
         long zeroCount = readCount(in);
         double min = in.readDouble();
         double max = in.readDouble();

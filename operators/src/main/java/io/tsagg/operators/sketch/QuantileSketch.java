@@ -36,6 +36,15 @@ import org.apache.flink.core.memory.MemorySegment;
  * starting at {@code BASE}; {@code LOW..HIGH} are the lowest and highest non-empty indexes ({@code
  * LOW > HIGH} when empty), and every bucket outside them is zero.
  *
+ * <h2>Small sketches: raw values</h2>
+ *
+ * Up to {@link #RAW_MAX} values a sketch keeps the values themselves, sorted, instead of buckets
+ * (marked by {@code POS CAP = -1}; {@code NEG CAP} is then the room in values): a pane of a few
+ * samples costs 8 bytes per sample, not a bucket range that can span hundreds of buckets when the
+ * values are spread over decades, and its quantiles are exact. The 25th value turns the sketch into
+ * buckets. Whether a sketch is raw depends only on its count, so merging sketches still gives
+ * exactly the sketch of all their values.
+ *
  * <h2>Growing: the owner's job</h2>
  *
  * The flyweight never allocates. A region starts small ({@link #MIN_BYTES}, 8 buckets: a quiet
@@ -87,6 +96,15 @@ public final class QuantileSketch {
     /** Smallest region: the header and 8 buckets. */
     public static final int MIN_BYTES = HEADER_BYTES + 8 * 8;
 
+    /**
+     * Most values a sketch keeps raw (exact) before it turns into buckets: 24 values and the header
+     * fill a 256-byte block.
+     */
+    public static final int RAW_MAX = 24;
+
+    /** {@code POS CAP} of a sketch in raw mode. */
+    private static final int RAW = -1;
+
     /** Default largest region: 16 KiB, 2,040 buckets, as DDSketch's default 2,048-bucket store. */
     public static final int DEFAULT_MAX_BYTES = 16 * 1024;
 
@@ -108,6 +126,8 @@ public final class QuantileSketch {
     // ---------------------------------------------------------------- encoding
     static final byte VERSION = 2;
     static final byte MAPPING_CUBIC = 1;
+    static final byte ENCODED_BUCKETS = 0;
+    static final byte ENCODED_RAW = 1;
 
     private final IndexMapping mapping;
     private final double relativeAccuracy;
@@ -124,6 +144,9 @@ public final class QuantileSketch {
     private long needNeg;
     private int growStore;
     private int requiredBytes;
+
+    /** Set with {@link #requiredBytes}: the copy stays raw, with room for this many values. */
+    private boolean growRaw;
 
     /** Writes the copy in {@link #copyTo}; made on first use. */
     private QuantileSketch copier;
@@ -161,12 +184,27 @@ public final class QuantileSketch {
         return (bytes - HEADER_BYTES) >> 3;
     }
 
-    /** Writes an empty sketch over {@code bytes} bytes at {@code offset} and wraps it. */
+    /**
+     * Writes an empty sketch over {@code bytes} bytes at {@code offset} and wraps it. An empty
+     * sketch keeps raw values.
+     */
     public QuantileSketch format(MemorySegment segment, int offset, int bytes) {
-        return format(segment, offset, bytes, bucketCapacity(bytes));
+        if (bytes < MIN_BYTES) {
+            throw new IllegalArgumentException(
+                    "a sketch region of " + bytes + " bytes is too small: at least " + MIN_BYTES);
+        }
+        Objects.checkFromIndexSize(offset, bytes, segment.size());
+        m = segment;
+        o = offset;
+        requiredBytes = 0;
+        m.putInt(o + NEG + CAPACITY, bucketCapacity(bytes));
+        return clearHeader();
     }
 
-    /** Writes an empty sketch whose positive store has {@code positiveCapacity} buckets. */
+    /**
+     * Writes an empty sketch in bucket mode whose positive store has {@code positiveCapacity}
+     * buckets.
+     */
     QuantileSketch format(MemorySegment segment, int offset, int bytes, int positiveCapacity) {
         if (bytes < MIN_BYTES) {
             throw new IllegalArgumentException(
@@ -183,7 +221,8 @@ public final class QuantileSketch {
         m.putInt(o + NEG + BASE, 0);
         zero(o + HEADER_BYTES, capacity);
         requiredBytes = 0;
-        return clearHeader();
+        clearCounts();
+        return this;
     }
 
     /** Wraps the sketch at {@code offset}, formatted before by {@link #format}. */
@@ -196,19 +235,30 @@ public final class QuantileSketch {
         return this;
     }
 
-    /** Empties the wrapped sketch, keeping its region and capacities. */
+    /**
+     * Empties the wrapped sketch, keeping its region; it keeps raw values again (an empty sketch
+     * always does).
+     */
     public QuantileSketch clear() {
-        for (int store = POS; store <= NEG; store += NEG - POS) {
-            int low = low(store);
-            int high = high(store);
-            if (low <= high) {
-                zero(bucketAddress(store, low), high - low + 1);
-            }
-        }
+        int bytes = length();
+        requiredBytes = 0;
+        m.putInt(o + NEG + CAPACITY, bucketCapacity(bytes));
         return clearHeader();
     }
 
+    /** Raw mode, no values; the room for values ({@code NEG CAP}) is set by the caller. */
     private QuantileSketch clearHeader() {
+        m.putInt(o + POS + CAPACITY, RAW);
+        clearCounts();
+        return this;
+    }
+
+    /** Whether the sketch keeps its values raw (at most {@link #RAW_MAX}) rather than buckets. */
+    public boolean isRaw() {
+        return m.getInt(o + POS + CAPACITY) == RAW;
+    }
+
+    private void clearCounts() {
         m.putLong(o + COUNT_OFFSET, 0L);
         m.putLong(o + ZERO_COUNT_OFFSET, 0L);
         m.putDouble(o + MIN_OFFSET, Double.POSITIVE_INFINITY);
@@ -217,7 +267,6 @@ public final class QuantileSketch {
             m.putInt(o + store + LOW, Integer.MAX_VALUE);
             m.putInt(o + store + HIGH, Integer.MIN_VALUE);
         }
-        return this;
     }
 
     // ---------------------------------------------------------------- adding
@@ -236,6 +285,23 @@ public final class QuantileSketch {
                             + " x "
                             + count
                             + " is not allowed: finite values, count >= 1");
+        }
+        if (isRaw()) {
+            long n = count();
+            if (n + count <= RAW_MAX) {
+                if (n + count > rawCapacity()) {
+                    needRawGrowth((int) (n + count));
+                    return false;
+                }
+                insertRaw(value, count);
+                return true;
+            }
+            // The value would be one too many: turn into buckets first (in a new region).
+            long range = range(value);
+            long pos = union(range(POS), value > 0 ? range : EMPTY);
+            long neg = union(range(NEG), value < 0 ? range : EMPTY);
+            needGrowth(value < 0 ? NEG : POS, span(pos), span(neg));
+            return false;
         }
         if (value > minIndexable || value < -minIndexable) {
             int store = value > 0 ? POS : NEG;
@@ -290,6 +356,24 @@ public final class QuantileSketch {
         if (other.count() == 0) {
             return true;
         }
+        if (isRaw()) {
+            long total = count() + other.count();
+            if (other.isRaw() && total <= RAW_MAX) {
+                if (total > rawCapacity()) {
+                    needRawGrowth((int) total);
+                    return false;
+                }
+                for (int i = 0; i < other.count(); i++) {
+                    insertRaw(other.rawValue(i), 1);
+                }
+                return true;
+            }
+            needGrowth(
+                    POS,
+                    span(union(range(POS), other.range(POS))),
+                    span(union(range(NEG), other.range(NEG))));
+            return false;
+        }
         if (mayRefuse) {
             long spanPos = mergedSpan(POS, other);
             long spanNeg = mergedSpan(NEG, other);
@@ -299,6 +383,12 @@ public final class QuantileSketch {
                 needGrowth(growPos ? POS : NEG, spanPos, spanNeg);
                 return false;
             }
+        }
+        if (other.isRaw()) {
+            for (int i = 0; i < other.count(); i++) {
+                addToBuckets(other.rawValue(i));
+            }
+            return true;
         }
         for (int store = POS; store <= NEG; store += NEG - POS) {
             int lo = other.low(store);
@@ -338,7 +428,10 @@ public final class QuantileSketch {
 
     /** Bytes of a region that holds this sketch's occupied buckets without slack. */
     public int compactBytes() {
-        long need = HEADER_BYTES + 8 * (occupiedSpan(POS) + occupiedSpan(NEG));
+        long need =
+                isRaw()
+                        ? HEADER_BYTES + 8 * count()
+                        : HEADER_BYTES + 8 * (occupiedSpan(POS) + occupiedSpan(NEG));
         return (int) Math.max(MIN_BYTES, Math.min(maxBytes, need));
     }
 
@@ -350,12 +443,25 @@ public final class QuantileSketch {
      * smaller than {@link #compactBytes()} the lowest buckets collapse.
      */
     public void copyTo(MemorySegment target, int offset, int bytes) {
-        long spanPos = requiredBytes != 0 ? needPos : occupiedSpan(POS);
-        long spanNeg = requiredBytes != 0 ? needNeg : occupiedSpan(NEG);
-        int grow = requiredBytes != 0 ? growStore : spanNeg > spanPos ? NEG : POS;
         if (copier == null) {
             copier = new QuantileSketch(relativeAccuracy, maxBytes);
         }
+        if (isRaw() && (requiredBytes == 0 || growRaw)) {
+            int n = (int) count();
+            if (bucketCapacity(bytes) < n) {
+                throw new IllegalArgumentException(
+                        "a region of " + bytes + " bytes cannot hold " + n + " raw values");
+            }
+            copier.format(target, offset, bytes);
+            m.copyTo(o + HEADER_BYTES, target, offset + HEADER_BYTES, 8 * n);
+            target.putLong(offset + COUNT_OFFSET, n);
+            target.putDouble(offset + MIN_OFFSET, min());
+            target.putDouble(offset + MAX_OFFSET, max());
+            return;
+        }
+        long spanPos = requiredBytes != 0 ? needPos : occupiedSpan(POS);
+        long spanNeg = requiredBytes != 0 ? needNeg : occupiedSpan(NEG);
+        int grow = requiredBytes != 0 ? growStore : spanNeg > spanPos ? NEG : POS;
         copier.format(
                 target,
                 offset,
@@ -402,7 +508,14 @@ public final class QuantileSketch {
         return capacity(store) < total - Math.min(other, total / 2);
     }
 
+    /** A raw sketch needs room for {@code values} values. */
+    private void needRawGrowth(int values) {
+        growRaw = true;
+        requiredBytes = Math.max(MIN_BYTES, HEADER_BYTES + 8 * values);
+    }
+
     private void needGrowth(int store, long spanPos, long spanNeg) {
+        growRaw = false;
         needPos = spanPos;
         needNeg = spanNeg;
         growStore = store;
@@ -427,6 +540,9 @@ public final class QuantileSketch {
             return Double.NaN;
         }
         double rank = Math.floor(q * (count - 1));
+        if (isRaw()) {
+            return rawValue((int) rank); // exact
+        }
         if (rank < 1.0) {
             return min(); // rank 0: known exactly, even when the lowest buckets collapsed
         }
@@ -457,7 +573,15 @@ public final class QuantileSketch {
         return m.getLong(o + COUNT_OFFSET);
     }
 
+    /** Values too close to 0 for the mapping (counted in raw mode). */
     public long zeroCount() {
+        if (isRaw()) {
+            long zeros = 0;
+            for (int i = 0; i < count(); i++) {
+                zeros += Math.abs(rawValue(i)) <= minIndexable ? 1 : 0;
+            }
+            return zeros;
+        }
         return m.getLong(o + ZERO_COUNT_OFFSET);
     }
 
@@ -482,12 +606,14 @@ public final class QuantileSketch {
 
     /** Bytes of the wrapped region (header and both stores). */
     public int length() {
-        return HEADER_BYTES + 8 * (capacity(POS) + capacity(NEG));
+        return isRaw()
+                ? HEADER_BYTES + 8 * rawCapacity()
+                : HEADER_BYTES + 8 * (capacity(POS) + capacity(NEG));
     }
 
-    /** Occupied buckets of both stores. */
+    /** Occupied buckets of both stores; 0 in raw mode. */
     public int occupiedBuckets() {
-        return (int) (occupiedSpan(POS) + occupiedSpan(NEG));
+        return isRaw() ? 0 : (int) (occupiedSpan(POS) + occupiedSpan(NEG));
     }
 
     public MemorySegment segment() {
@@ -501,14 +627,24 @@ public final class QuantileSketch {
     // ---------------------------------------------------------------- encoding
 
     /**
-     * Writes the wrapped sketch: version, mapping, relative accuracy, zero count, min, max, then
-     * per store (positive, negative) its lowest and highest index and the counts in between as
+     * Writes the wrapped sketch: version, mapping, relative accuracy, then a kind byte; raw: the
+     * count (variable-length) and the values; buckets: zero count, min, max, then per store
+     * (positive, negative) its lowest and highest index and the counts in between as
      * variable-length integers. Capacities are not written: the reader sizes its own region.
      */
     public void write(DataOutputView out) throws IOException {
         out.writeByte(VERSION);
         out.writeByte(MAPPING_CUBIC);
         out.writeDouble(relativeAccuracy);
+        if (isRaw()) {
+            out.writeByte(ENCODED_RAW);
+            writeVarLong(out, count());
+            for (int i = 0; i < count(); i++) {
+                out.writeDouble(rawValue(i));
+            }
+            return;
+        }
+        out.writeByte(ENCODED_BUCKETS);
         writeVarLong(out, zeroCount());
         out.writeDouble(min());
         out.writeDouble(max());
@@ -552,6 +688,98 @@ public final class QuantileSketch {
         m.putLong(o + COUNT_OFFSET, count() + count);
     }
 
+    // ---------------------------------------------------------------- raw values
+
+    private static final long EMPTY =
+            ((long) Integer.MAX_VALUE << 32) | (Integer.MIN_VALUE & 0xFFFF_FFFFL);
+
+    private int rawCapacity() {
+        return m.getInt(o + NEG + CAPACITY);
+    }
+
+    /** The {@code i}-th smallest raw value. */
+    double rawValue(int i) {
+        return m.getDouble(o + HEADER_BYTES + 8 * i);
+    }
+
+    /** Inserts {@code count} copies of a value in sorted position (room checked by the caller). */
+    void insertRaw(double value, long count) {
+        int n = (int) count();
+        int at = o + HEADER_BYTES;
+        int i = n;
+        while (i > 0 && m.getDouble(at + 8 * (i - 1)) > value) {
+            i--;
+        }
+        for (int j = n - 1; j >= i; j--) {
+            m.putDouble(at + 8 * (j + (int) count), m.getDouble(at + 8 * j));
+        }
+        for (int k = 0; k < count; k++) {
+            m.putDouble(at + 8 * (i + k), value);
+        }
+        m.putLong(o + COUNT_OFFSET, n + count);
+        if (value < min()) {
+            m.putDouble(o + MIN_OFFSET, value);
+        }
+        if (value > max()) {
+            m.putDouble(o + MAX_OFFSET, value);
+        }
+    }
+
+    /** Adds one value in bucket mode after the range was checked (merging a raw sketch). */
+    private void addToBuckets(double value) {
+        if (value > minIndexable || value < -minIndexable) {
+            int store = value > 0 ? POS : NEG;
+            int index = mapping.index(Math.min(Math.abs(value), maxIndexable));
+            ensureRange(store, index, index);
+            addToBucket(store, index, 1);
+        } else {
+            m.putLong(o + ZERO_COUNT_OFFSET, m.getLong(o + ZERO_COUNT_OFFSET) + 1);
+        }
+        m.putLong(o + COUNT_OFFSET, count() + 1);
+        if (value < min()) {
+            m.putDouble(o + MIN_OFFSET, value);
+        }
+        if (value > max()) {
+            m.putDouble(o + MAX_OFFSET, value);
+        }
+    }
+
+    /** Bucket index range of one value as {@code lo << 32 | hi}; {@link #EMPTY} near 0. */
+    private long range(double value) {
+        if (value > minIndexable || value < -minIndexable) {
+            int index = mapping.index(Math.min(Math.abs(value), maxIndexable));
+            return ((long) index << 32) | (index & 0xFFFF_FFFFL);
+        }
+        return EMPTY;
+    }
+
+    /** Bucket index range of a store, in either mode, as {@code lo << 32 | hi}. */
+    private long range(int store) {
+        if (!isRaw()) {
+            return ((long) low(store) << 32) | (high(store) & 0xFFFF_FFFFL);
+        }
+        long r = EMPTY;
+        for (int i = 0; i < count(); i++) {
+            double v = rawValue(i);
+            if (store == POS ? v > minIndexable : v < -minIndexable) {
+                r = union(r, range(v));
+            }
+        }
+        return r;
+    }
+
+    private static long union(long a, long b) {
+        int lo = Math.min((int) (a >> 32), (int) (b >> 32));
+        int hi = Math.max((int) a, (int) b);
+        return ((long) lo << 32) | (hi & 0xFFFF_FFFFL);
+    }
+
+    private static long span(long range) {
+        int lo = (int) (range >> 32);
+        int hi = (int) range;
+        return lo > hi ? 0 : (long) hi - lo + 1;
+    }
+
     // ---------------------------------------------------------------- stores
 
     private int capacity(int store) {
@@ -580,8 +808,9 @@ public final class QuantileSketch {
     }
 
     private long mergedSpan(int store, QuantileSketch other) {
-        int lo = other.low(store);
-        int hi = other.high(store);
+        long r = other.range(store);
+        int lo = (int) (r >> 32);
+        int hi = (int) r;
         return lo > hi ? occupiedSpan(store) : unionSpan(store, lo, hi);
     }
 

@@ -90,9 +90,12 @@ class QuantileSketchTest {
             reference.add(v);
             if (!s.tryAdd(v, 1)) {
                 long count = s.count();
+                boolean raw = s.isRaw();
                 int occupied = s.occupiedBuckets();
                 int required = s.requiredBytes();
-                assertThat(required).isGreaterThan(QuantileSketch.HEADER_BYTES + 8 * occupied);
+                assertThat(required)
+                        .isGreaterThan(
+                                QuantileSketch.HEADER_BYTES + 8 * (raw ? (int) count : occupied));
                 int next = offset + s.length();
                 // As owners do: the next power of two (slab size classes, doubling arrays).
                 int size = Math.min(Integer.highestOneBit(required - 1) << 1, s.maxBytes());
@@ -101,7 +104,11 @@ class QuantileSketchTest {
                 offset = next;
                 grown++;
                 assertThat(s.count()).isEqualTo(count);
-                assertThat(s.occupiedBuckets()).isEqualTo(occupied);
+                if (raw == s.isRaw()) {
+                    assertThat(s.occupiedBuckets()).isEqualTo(occupied);
+                } else {
+                    assertThat(count).isEqualTo(QuantileSketch.RAW_MAX); // turned into buckets
+                }
                 assertThat(s.tryAdd(v, 1)).isTrue();
             }
         }
@@ -176,8 +183,8 @@ class QuantileSketchTest {
         DataOutputSerializer out = new DataOutputSerializer(64);
         s.sketch().write(out);
         int buckets = s.sketch().occupiedBuckets();
-        // Version, mapping, accuracy, zero count, min, max, two ranges, one byte per count.
-        assertThat(out.length()).isEqualTo(2 + 8 + 1 + 16 + 16 + buckets);
+        // Version, mapping, accuracy, kind, zero count, min, max, two ranges, a byte per count.
+        assertThat(out.length()).isEqualTo(2 + 8 + 1 + 1 + 16 + 16 + buckets);
     }
 
     @Test
@@ -246,6 +253,70 @@ class QuantileSketchTest {
     }
 
     @Test
+    void shouldKeepFewValuesRawAndExactThenTurnIntoBuckets() throws IOException {
+        HeapQuantileSketch s = new HeapQuantileSketch(ALPHA);
+        double[] v = new double[QuantileSketch.RAW_MAX + 1];
+        SplittableRandom r = new SplittableRandom(SEED);
+        for (int i = 0; i < QuantileSketch.RAW_MAX; i++) {
+            v[i] = Math.pow(10, r.nextDouble(-3, 6)) * (i % 5 == 0 ? -1 : 1);
+            s.add(v[i]);
+        }
+        // Nine decades in 24 values: raw, 256 bytes, exact; as buckets it would take ~1,000.
+        assertThat(s.sketch().isRaw()).isTrue();
+        assertThat(s.sketch().length()).isEqualTo(256);
+        double[] sorted = Arrays.copyOf(v, QuantileSketch.RAW_MAX);
+        Arrays.sort(sorted);
+        for (double q = 0; q <= 1.0; q += 0.01) {
+            assertThat(s.sketch().quantile(q))
+                    .isEqualTo(sorted[(int) Math.floor(q * (sorted.length - 1))]);
+        }
+        DataOutputSerializer out = new DataOutputSerializer(64);
+        s.sketch().write(out);
+        assertThat(out.length()).isEqualTo(2 + 8 + 1 + 1 + 8 * QuantileSketch.RAW_MAX);
+        HeapQuantileSketch back =
+                new HeapQuantileSketch(ALPHA)
+                        .read(new DataInputDeserializer(out.getCopyOfBuffer()));
+        assertThat(back.sketch().isRaw()).isTrue();
+        assertThat(back.sketch().quantile(0.5)).isEqualTo(s.sketch().quantile(0.5));
+
+        v[QuantileSketch.RAW_MAX] = 1.0;
+        s.add(1.0);
+        assertThat(s.sketch().isRaw()).isFalse();
+        assertQuantiles("turned into buckets", s.sketch(), v, ALPHA);
+        s.clear();
+        assertThat(s.sketch().isRaw()).isTrue();
+        assertThat(s.sketch().count()).isZero();
+    }
+
+    @Test
+    void shouldMergeRawAndBucketSketchesInAnyOrderLikeAddingAll() {
+        SplittableRandom r = new SplittableRandom(SEED);
+        for (int trial = 0; trial < 200; trial++) {
+            int parts = 1 + r.nextInt(5);
+            HeapQuantileSketch all = new HeapQuantileSketch(ALPHA);
+            HeapQuantileSketch merged = new HeapQuantileSketch(ALPHA);
+            for (int p = 0; p < parts; p++) {
+                HeapQuantileSketch part = new HeapQuantileSketch(ALPHA);
+                int n = r.nextInt(3) == 0 ? r.nextInt(60) : r.nextInt(12);
+                for (int i = 0; i < n; i++) {
+                    double v = r.nextInt(10) == 0 ? 0.0 : 100 * gaussian(r);
+                    part.add(v);
+                    all.add(v);
+                }
+                merged.merge(part.sketch());
+            }
+            assertThat(merged.sketch().count()).isEqualTo(all.sketch().count());
+            assertThat(merged.sketch().isRaw()).isEqualTo(all.sketch().isRaw());
+            assertThat(merged.sketch().zeroCount()).isEqualTo(all.sketch().zeroCount());
+            for (double q = 0; q <= 1.0; q += 0.01) {
+                assertThat(merged.sketch().quantile(q))
+                        .as("seed %d, trial %d, q %f", SEED, trial, q)
+                        .isEqualTo(all.sketch().quantile(q));
+            }
+        }
+    }
+
+    @Test
     void shouldRejectNonFiniteValuesAndBadQuantiles() {
         HeapQuantileSketch s = new HeapQuantileSketch(ALPHA);
         assertThatThrownBy(() -> s.add(Double.NaN)).isInstanceOf(IllegalArgumentException.class);
@@ -263,6 +334,7 @@ class QuantileSketchTest {
         QuantileSketch s = new QuantileSketch(ALPHA);
         assertThat(s.format(offHeap, 0, 256).tryAdd(1.0, 1)).isTrue();
         assertThat(s.format(offHeap, 256, 256).tryAdd(1000.0, 3)).isTrue();
+        assertThat(s.tryAdd(1000.0, QuantileSketch.RAW_MAX)).isFalse(); // would turn into buckets
         assertThat(s.wrap(offHeap, 0).quantile(0.5)).isEqualTo(1.0);
         assertThat(s.wrap(offHeap, 256).quantile(0.5)).isEqualTo(1000.0);
         assertThat(s.count()).isEqualTo(3);

@@ -276,8 +276,8 @@ class QuantileWindowStoreTest {
         Summary read = new Summary().read(in);
         int sketchBytes = in.getPosition() - from - Summary.ENCODED_BYTES;
         assertThat(read.sketch().count()).isEqualTo(600);
-        // Header (2 + 8 + 1 + 16 + 16) and one byte per occupied bucket; the region is 512 bytes.
-        assertThat(sketchBytes).isEqualTo(43 + read.sketch().occupiedBuckets());
+        // Header (2 + 8 + 1 + 1 + 16 + 16) and a byte per occupied bucket; the region is 512 bytes.
+        assertThat(sketchBytes).isEqualTo(44 + read.sketch().occupiedBuckets());
         assertThat(sketchBytes).isLessThan(80);
     }
 
