@@ -46,15 +46,16 @@ import org.apache.flink.core.memory.MemorySegment;
  *
  * Only when the store is made with a quantile accuracy: an 11th column, {@code SKETCH}, holds the
  * slab handle of the slot's {@link QuantileSketch} region (so a store without quantiles pays
- * nothing). A region starts as a 128-byte block (8 buckets) and grows by size class, each time to
- * the smallest power of two holding the occupied bucket range, up to {@link
+ * nothing). A region starts as a 128-byte block (8 raw values; up to {@link QuantileSketch#RAW_MAX}
+ * values a sketch keeps them raw) and grows by size class, each time to the smallest power of two
+ * holding its values or, from the 25th value, its occupied bucket range, up to {@link
  * QuantileSketch#DEFAULT_MAX_BYTES} (or the page size, if smaller), where the lowest buckets
  * collapse. Every sample goes into the sketch as it arrives (raw chunks only defer the moments), so
  * a sketch never has to be grown at fire or snapshot time. Growing under memory pressure follows
- * the same policy as a new slot: fold every chunk and free it, retry, else refuse the sample. At 1%
- * a pane of a gauge moving ±10% (10 buckets) costs a 256-byte block plus the 8-byte handle, 261
- * bytes on average ({@code QuantileWindowStoreTest}); a constant or slowly moving series a 128-byte
- * block; values spread over a factor of 1.5 (21 buckets) still fit in 256 bytes.
+ * the same policy as a new slot: fold every chunk and free it, retry, else refuse the sample. A
+ * pane of 20 samples costs a 256-byte block (raw) plus the 8-byte handle ({@code
+ * QuantileWindowStoreTest}), 8 samples or fewer a 128-byte block; from 25 samples, the buckets of a
+ * gauge moving within a factor of 1.5 (21 at 1%) still fit in 256 bytes.
  *
  * <p>Single-threaded. {@link #close()} frees every block (the pool goes back to Flink separately).
  */
