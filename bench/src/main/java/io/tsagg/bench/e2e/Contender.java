@@ -6,6 +6,9 @@ enum Contender {
     RAW_ILP("raw-consumer-ilp", "ilp", "raw Kafka consumer (ceiling), line protocol"),
     /** A plain KafkaConsumer loop over the frame topic: the ceiling for frames. */
     RAW_FRAMES("raw-consumer-frames", "frame", "raw Kafka consumer (ceiling), frames"),
+    /** Flink's KafkaSource into a sink that only touches records: Flink's own ceiling. */
+    FLINK_SOURCE_ILP(
+            "flink-source-ilp", "ilp", "Flink KafkaSource alone (Flink's ceiling), line protocol"),
     /** tsagg on line protocol, one sample per record, two-phase (the default). */
     TSAGG_ILP("tsagg-ilp", "ilp", "tsagg, line protocol (1 sample/record)"),
     /** tsagg on binary frames, two-phase (the default). */
@@ -35,7 +38,7 @@ enum Contender {
     }
 
     boolean isRaw() {
-        return this == RAW_ILP || this == RAW_FRAMES;
+        return this == RAW_ILP || this == RAW_FRAMES || this == FLINK_SOURCE_ILP;
     }
 
     static Contender byId(String id) {

@@ -90,6 +90,14 @@ public final class ContenderMain {
                         rawConsume(
                                 bootstrap, input, parallelism, contender == Contender.RAW_FRAMES);
                 break;
+            case FLINK_SOURCE_ILP:
+                samples =
+                        SourceOnlyJob.run(
+                                environment(parallelism, new Configuration()),
+                                bootstrap,
+                                input,
+                                "bench-" + runId);
+                break;
             case TSAGG_ILP:
             case TSAGG_FRAMES:
             case TSAGG_ILP_1P:

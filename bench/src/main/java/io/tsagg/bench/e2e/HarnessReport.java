@@ -70,6 +70,16 @@ final class HarnessReport {
                             Contender.RAW_FRAMES,
                             0.0),
                     new Target(
+                            "one sample per record: tsagg / Flink KafkaSource alone",
+                            Contender.TSAGG_ILP,
+                            Contender.FLINK_SOURCE_ILP,
+                            0.0),
+                    new Target(
+                            "one sample per record: Flink KafkaSource alone / raw consumer",
+                            Contender.FLINK_SOURCE_ILP,
+                            Contender.RAW_ILP,
+                            0.0),
+                    new Target(
                             "one sample per record: two-phase / single-phase tsagg",
                             Contender.TSAGG_ILP,
                             Contender.TSAGG_ILP_1P,
