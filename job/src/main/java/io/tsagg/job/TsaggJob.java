@@ -212,7 +212,11 @@ public final class TsaggJob {
                                             + "pre-aggregate "
                                             + spec,
                                     RecordTypeInfo.METRIC_RECORD,
-                                    new PreAggregateOperator(spec))
+                                    new PreAggregateOperator(
+                                            spec,
+                                            rollup.quantiles().isEmpty()
+                                                    ? 0.0
+                                                    : rollup.quantileAccuracy()))
                             .uid("tsagg-pre-aggregate" + suffix);
             // Holds only the panes between two watermarks or checkpoints; sends all when full.
             partials.getTransformation()
@@ -229,14 +233,20 @@ public final class TsaggJob {
                                         spec,
                                         rollup.allowedLateness().toMillis(),
                                         LATE_SAMPLES,
-                                        REFUSED_SAMPLES))
+                                        REFUSED_SAMPLES,
+                                        rollup.quantiles().values(),
+                                        rollup.quantileAccuracy()))
                         .uid("tsagg-window" + suffix);
         // The window state lives in this operator's share of the slot's managed memory.
         results.getTransformation()
                 .declareManagedMemoryUseCaseAtOperatorScope(
                         ManagedMemoryUseCase.OPERATOR, WINDOW_MEMORY_WEIGHT);
         KafkaRecordSerializationSchema<WindowResult> serializer =
-                new ResultSerializer(rollup.outputTopic(), rollup.stats(), rollup.outputFormat());
+                new ResultSerializer(
+                        rollup.outputTopic(),
+                        rollup.stats(),
+                        rollup.outputFormat(),
+                        rollup.quantiles().names());
         results.sinkTo(
                         KafkaSinks.create(
                                 config.bootstrapServers(),

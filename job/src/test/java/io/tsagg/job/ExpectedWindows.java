@@ -53,6 +53,39 @@ public final class ExpectedWindows {
         return this;
     }
 
+    /** The expected (key, window starting at {@code start}), or null. */
+    public Window window(String key, long start) {
+        return windows.get(key + "@" + start);
+    }
+
+    /**
+     * Checks the quantile fields of JSON results ({@code names[i]} holds quantile {@code
+     * quantiles[i]}) against the exact value of rank {@code floor(q * (n - 1))} of each window,
+     * within the relative {@code accuracy}.
+     */
+    public void assertQuantiles(
+            List<ConsumerRecord<byte[], byte[]>> results,
+            String[] names,
+            double[] quantiles,
+            double accuracy)
+            throws IOException {
+        assertThat(results).hasSize(windows.size());
+        for (ConsumerRecord<byte[], byte[]> r : results) {
+            JsonNode node = JSON.readTree(r.value());
+            String key = node.get("key").asText();
+            long start = node.get("window_start").asLong();
+            for (int i = 0; i < names.length; i++) {
+                assertThat(node.has(names[i])).as("%s@%d has %s", key, start, names[i]).isTrue();
+                window(key, start)
+                        .checkQuantile(
+                                key + "@" + start + " " + names[i],
+                                quantiles[i],
+                                node.get(names[i]).asDouble(),
+                                accuracy);
+            }
+        }
+    }
+
     /** Number of (key, window) results expected. */
     public int size() {
         return windows.size();
@@ -94,6 +127,20 @@ public final class ExpectedWindows {
         /** Samples in the window. */
         public int count() {
             return values.size();
+        }
+
+        /** The exact value of rank {@code floor(q * (n - 1))}. */
+        public double quantile(double q) {
+            double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+            return sorted[(int) Math.floor(q * (sorted.length - 1))];
+        }
+
+        /** Asserts {@code actual} is within relative {@code accuracy} of {@link #quantile}. */
+        public void checkQuantile(String what, double q, double actual, double accuracy) {
+            double exact = quantile(q);
+            assertThat(Math.abs(actual - exact))
+                    .as("%s: %s vs exact %s (q %s, n %d)", what, actual, exact, q, count())
+                    .isLessThanOrEqualTo(accuracy * Math.abs(exact) + 1e-12);
         }
 
         public void check(String id, JsonNode actual) {

@@ -29,7 +29,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Tests for {@link TsaggJob}: the whole pipeline on a real Kafka broker and a Flink MiniCluster,
- * checked window by window against an independent computation.
+ * checked window by window against an independent computation, quantiles (p50, p99) included, in
+ * JSON and, from a second rollup of the same run, in line protocol.
  */
 class TsaggJobEndToEndTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -53,7 +54,7 @@ class TsaggJobEndToEndTest {
     @Test
     void shouldComputeEveryWindowExactlyOnceAndDeadLetterMalformedRecords() throws Exception {
         broker.createTopics(3, "e2e-in");
-        broker.createTopics(1, "e2e-out", "e2e-dlq", "e2e-late");
+        broker.createTopics(1, "e2e-out", "e2e-out-ilp", "e2e-dlq", "e2e-late");
         // 100 ms step, 2 s disorder: 150 ticks per window, 6 windows (the last one partial).
         SampleGenerator generator =
                 new SampleGenerator(160_000, 200, 1_767_225_600_000L, 100, 20, SEED);
@@ -86,21 +87,31 @@ class TsaggJobEndToEndTest {
                         "earliest",
                         "--parallelism",
                         "2",
+                        "--quantiles",
+                        "0.5,0.99",
+                        "--rollup",
+                        "name=ilp,output-format=ilp,output-topic=e2e-out-ilp",
                         "--bounded");
         StreamExecutionEnvironment env =
                 StreamExecutionEnvironment.createLocalEnvironment(2, miniCluster());
         TsaggJob.build(env, config);
         env.execute("e2e");
 
+        ExpectedWindows expected = ExpectedWindows.of(generator, WINDOW_MS);
+        List<ConsumerRecord<byte[], byte[]>> results =
+                TopicReader.readCommitted(broker.bootstrapServers(), new Properties(), "e2e-out");
         try {
-            ExpectedWindows.of(generator, WINDOW_MS)
-                    .assertMatches(
-                            TopicReader.readCommitted(
-                                    broker.bootstrapServers(), new Properties(), "e2e-out"));
+            expected.assertMatches(results);
         } catch (AssertionError e) {
             throw new AssertionError(
                     KafkaDiagnostics.describe(broker.bootstrapServers(), "e2e-out"), e);
         }
+        expected.assertQuantiles(
+                results, new String[] {"p50", "p99"}, new double[] {0.5, 0.99}, 0.01);
+        assertLineProtocolQuantiles(
+                expected,
+                TopicReader.readCommitted(
+                        broker.bootstrapServers(), new Properties(), "e2e-out-ilp"));
 
         List<ConsumerRecord<byte[], byte[]>> dead =
                 TopicReader.readCommitted(broker.bootstrapServers(), new Properties(), "e2e-dlq");
@@ -119,6 +130,39 @@ class TsaggJobEndToEndTest {
                         TopicReader.readCommitted(
                                 broker.bootstrapServers(), new Properties(), "e2e-late"))
                 .isEmpty();
+    }
+
+    /**
+     * Line-protocol results: one line per (key, window), {@code <field>_p50} and {@code
+     * <field>_p99} within 1% of the exact values; the Kafka key is the group key and the line's
+     * timestamp the window start in ns.
+     */
+    private static void assertLineProtocolQuantiles(
+            ExpectedWindows expected, List<ConsumerRecord<byte[], byte[]>> lines) {
+        assertThat(lines).hasSize(expected.size());
+        for (ConsumerRecord<byte[], byte[]> r : lines) {
+            String key = new String(r.key(), StandardCharsets.UTF_8);
+            String line = new String(r.value(), StandardCharsets.UTF_8).trim();
+            String field = key.substring(key.lastIndexOf(' ') + 1);
+            long start = Long.parseLong(line.substring(line.lastIndexOf(' ') + 1)) / 1_000_000L;
+            ExpectedWindows.Window w = expected.window(key, start);
+            assertThat(w).as("expected window of %s", line).isNotNull();
+            String fields = line.substring(line.indexOf(' ') + 1, line.lastIndexOf(' '));
+            int checked = 0;
+            for (String kv : fields.split(",")) {
+                int eq = kv.indexOf('=');
+                String name = kv.substring(0, eq);
+                double value = Double.parseDouble(kv.substring(eq + 1));
+                if (name.equals(field + "_p50")) {
+                    w.checkQuantile(line, 0.5, value, 0.01);
+                    checked++;
+                } else if (name.equals(field + "_p99")) {
+                    w.checkQuantile(line, 0.99, value, 0.01);
+                    checked++;
+                }
+            }
+            assertThat(checked).as("quantile fields of %s", line).isEqualTo(2);
+        }
     }
 
     private static String header(ConsumerRecord<byte[], byte[]> r, String name) {

@@ -106,12 +106,17 @@ final class WindowOperatorDriver implements AutoCloseable {
                         .setManagedMemorySize(managedBytes)
                         .build();
         KeySelector<MetricRecord, Long> byKey = new KeyIdSelector();
-        if ("tsagg".equals(operatorName)) {
+        if ("tsagg".equals(operatorName) || "tsagg-quantiles".equals(operatorName)) {
             WindowSpec spec =
                     sliding
                             ? WindowSpec.sliding(WINDOW_MS, SLIDE_MS)
                             : WindowSpec.tumbling(WINDOW_MS);
-            WindowAggregateOperator op = new WindowAggregateOperator(spec, 0, null);
+            // tsagg-quantiles: the same with p50, p90, p99 at 1% (a sketch per (key, pane)).
+            WindowAggregateOperator op =
+                    "tsagg".equals(operatorName)
+                            ? new WindowAggregateOperator(spec, 0, null)
+                            : new WindowAggregateOperator(
+                                    spec, 0, null, null, new double[] {0.5, 0.9, 0.99}, 0.01);
             KeyedOneInputStreamOperatorTestHarness<Long, MetricRecord, WindowResult> h =
                     new KeyedOneInputStreamOperatorTestHarness<>(
                             op, byKey, Types.LONG, environment);

@@ -207,6 +207,10 @@ public final class JobConfig {
 
     private List<RollupSpec> buildRollups() throws ArgumentException {
         java.util.Set<Stat> stats = RollupSpec.stats("--stats", options.get(TsaggOptions.STATS));
+        Quantiles quantiles = Quantiles.parse("--quantiles", options.get(TsaggOptions.QUANTILES));
+        double accuracy =
+                Quantiles.checkAccuracy(
+                        "--quantile-accuracy", options.get(TsaggOptions.QUANTILE_ACCURACY));
         List<RollupSpec> all = new ArrayList<>();
         if (options.get(TsaggOptions.OUTPUT_TOPIC) != null) {
             all.add(
@@ -218,12 +222,20 @@ public final class JobConfig {
                             allowedLateness(),
                             groupKeys(),
                             stats,
+                            quantiles,
+                            accuracy,
                             outputFormat(),
                             "the top-level rollup"));
         }
         RollupSpec.Defaults defaults =
                 new RollupSpec.Defaults(
-                        window(), slide(), allowedLateness(), stats, outputFormat());
+                        window(),
+                        slide(),
+                        allowedLateness(),
+                        stats,
+                        quantiles,
+                        accuracy,
+                        outputFormat());
         List<String> specs = options.get(TsaggOptions.ROLLUP);
         for (String spec : specs == null ? List.<String>of() : specs) {
             RollupSpec r = RollupSpec.parse(spec, defaults);

@@ -26,8 +26,9 @@ import org.apache.flink.util.TimeUtils;
  *
  * A part without {@code =} continues the list of the key before it ({@code group-by=region,service}
  * above). Settings a rollup does not name take the top-level value ({@code window}, {@code slide},
- * {@code allowed-lateness}, {@code stats}, {@code output-format}), except the grouping: a rollup
- * without {@code group-by} or {@code without} aggregates by series.
+ * {@code allowed-lateness}, {@code stats}, {@code quantiles}, {@code quantile-accuracy}, {@code
+ * output-format}), except the grouping: a rollup without {@code group-by} or {@code without}
+ * aggregates by series.
  */
 public final class RollupSpec {
     public static final String DEFAULT_NAME = "default";
@@ -43,6 +44,8 @@ public final class RollupSpec {
                     "group-by",
                     "without",
                     "stats",
+                    "quantiles",
+                    "quantile-accuracy",
                     "output-format");
 
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
@@ -54,6 +57,8 @@ public final class RollupSpec {
     private final Duration allowedLateness;
     private final GroupKeySpec groupKeys;
     private final Set<Stat> stats;
+    private final Quantiles quantiles;
+    private final double quantileAccuracy;
     private final String outputFormat;
 
     RollupSpec(
@@ -64,6 +69,8 @@ public final class RollupSpec {
             Duration allowedLateness,
             GroupKeySpec groupKeys,
             Set<Stat> stats,
+            Quantiles quantiles,
+            double quantileAccuracy,
             String outputFormat) {
         this.name = name;
         this.outputTopic = outputTopic;
@@ -72,6 +79,8 @@ public final class RollupSpec {
         this.allowedLateness = allowedLateness;
         this.groupKeys = groupKeys;
         this.stats = stats;
+        this.quantiles = quantiles;
+        this.quantileAccuracy = quantileAccuracy;
         this.outputFormat = outputFormat;
     }
 
@@ -132,8 +141,18 @@ public final class RollupSpec {
         String without = kv.get("without");
         GroupKeySpec groupKeys = groupKeys(where, groupBy, without);
         Set<Stat> stats = kv.containsKey("stats") ? stats(where, kv.get("stats")) : defaults.stats;
+        Quantiles quantiles =
+                kv.containsKey("quantiles")
+                        ? Quantiles.parse(where, kv.get("quantiles"))
+                        : defaults.quantiles;
+        double accuracy =
+                kv.containsKey("quantile-accuracy")
+                        ? Quantiles.accuracy(where, kv.get("quantile-accuracy"))
+                        : defaults.quantileAccuracy;
         String format = kv.getOrDefault("output-format", defaults.outputFormat);
-        return of(name, topic, window, slide, lateness, groupKeys, stats, format, where);
+        return of(
+                name, topic, window, slide, lateness, groupKeys, stats, quantiles, accuracy, format,
+                where);
     }
 
     /** Validates and builds; {@code where} names the argument(s) in messages. */
@@ -145,9 +164,12 @@ public final class RollupSpec {
             Duration lateness,
             GroupKeySpec groupKeys,
             Set<Stat> stats,
+            Quantiles quantiles,
+            double quantileAccuracy,
             String format,
             String where)
             throws ArgumentException {
+        Quantiles.checkAccuracy(where, quantileAccuracy);
         if (window.isZero() || window.isNegative()) {
             throw new ArgumentException(where + ": window must be > 0, got " + window);
         }
@@ -176,7 +198,17 @@ public final class RollupSpec {
                             + "'; allowed: "
                             + String.join(", ", new java.util.TreeSet<>(JobConfig.OUTPUT_FORMATS)));
         }
-        return new RollupSpec(name, topic, window, slide, lateness, groupKeys, stats, format);
+        return new RollupSpec(
+                name,
+                topic,
+                window,
+                slide,
+                lateness,
+                groupKeys,
+                stats,
+                quantiles,
+                quantileAccuracy,
+                format);
     }
 
     private static Duration duration(
@@ -244,6 +276,8 @@ public final class RollupSpec {
         final Duration slide;
         final Duration allowedLateness;
         final Set<Stat> stats;
+        final Quantiles quantiles;
+        final double quantileAccuracy;
         final String outputFormat;
 
         Defaults(
@@ -251,11 +285,15 @@ public final class RollupSpec {
                 Duration slide,
                 Duration allowedLateness,
                 Set<Stat> stats,
+                Quantiles quantiles,
+                double quantileAccuracy,
                 String outputFormat) {
             this.window = window;
             this.slide = slide;
             this.allowedLateness = allowedLateness;
             this.stats = stats;
+            this.quantiles = quantiles;
+            this.quantileAccuracy = quantileAccuracy;
             this.outputFormat = outputFormat;
         }
     }
@@ -295,6 +333,16 @@ public final class RollupSpec {
         return stats;
     }
 
+    /** The quantiles written per key and window; {@link Quantiles#NONE} for none. */
+    public Quantiles quantiles() {
+        return quantiles;
+    }
+
+    /** Relative accuracy of the quantiles, in (0, 1). */
+    public double quantileAccuracy() {
+        return quantileAccuracy;
+    }
+
     public String outputFormat() {
         return outputFormat;
     }
@@ -317,7 +365,12 @@ public final class RollupSpec {
         for (Stat s : stats) {
             names.append(names.length() == 0 ? "" : ",").append(s.jsonName());
         }
-        sb.append(",stats=").append(names).append(",output-format=").append(outputFormat);
+        sb.append(",stats=").append(names);
+        if (!quantiles.isEmpty()) {
+            sb.append(",quantiles=").append(quantiles);
+            sb.append(",quantile-accuracy=").append(quantileAccuracy);
+        }
+        sb.append(",output-format=").append(outputFormat);
         return sb.toString();
     }
 }

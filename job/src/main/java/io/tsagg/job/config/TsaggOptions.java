@@ -127,6 +127,23 @@ public final class TsaggOptions {
                             "Statistics written per key and window, any of count, sum, min, max,"
                                     + " mean, stddev, first, last.");
 
+    public static final ConfigOption<String> QUANTILES =
+            ConfigOptions.key("quantiles")
+                    .stringType()
+                    .defaultValue("")
+                    .withDescription(
+                            "Quantiles written per key and window, in [0, 1], e.g. 0.5,0.9,0.99"
+                                    + " (fields p50, p90, p99; 0.999 is p99_9); none by default,"
+                                    + " and then no sketch is kept.");
+
+    public static final ConfigOption<Double> QUANTILE_ACCURACY =
+            ConfigOptions.key("quantile-accuracy")
+                    .doubleType()
+                    .defaultValue(0.01)
+                    .withDescription(
+                            "Relative accuracy of quantiles, in (0, 1): a quantile is within this"
+                                    + " fraction of the exact value of its rank (DDSketch).");
+
     public static final ConfigOption<List<String>> ROLLUP =
             ConfigOptions.key("rollup")
                     .stringType()
@@ -136,7 +153,7 @@ public final class TsaggOptions {
                             "One more rollup from the same read of the input, repeatable:"
                                     + " name=fleet,window=1m,group-by=region,output-topic=t; also"
                                     + " slide, allowed-lateness, without, stats (count,mean,...),"
-                                    + " output-format. Unset keys take the top-level value, except"
+                                    + " quantiles, quantile-accuracy, output-format. Unset keys take the top-level value, except"
                                     + " the grouping (absent: by series).");
 
     public static final ConfigOption<Duration> IDLE_TIMEOUT =
@@ -236,6 +253,8 @@ public final class TsaggOptions {
                     IDLE_TIMEOUT,
                     OUTPUT_FORMAT,
                     STATS,
+                    QUANTILES,
+                    QUANTILE_ACCURACY,
                     ROLLUP,
                     PARALLELISM,
                     CHECKPOINT_INTERVAL,

@@ -16,7 +16,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * Window results as Kafka records: the value is JSON ({@code --output-format json}) or one InfluxDB
  * line-protocol line with Telegraf basicstats field names, timestamped at the window start in ns
  * ({@code ilp}); the Kafka key is the group key and the record timestamp the window end. Only the
- * selected statistics ({@code --stats}) are written.
+ * selected statistics ({@code --stats}) are written, then the quantiles ({@code --quantiles}) under
+ * their names ({@code p99}; {@code <field>_p99} in line protocol).
  */
 public final class ResultSerializer implements KafkaRecordSerializationSchema<WindowResult> {
     private static final long serialVersionUID = 1L;
@@ -24,13 +25,23 @@ public final class ResultSerializer implements KafkaRecordSerializationSchema<Wi
     private final String topic;
     private final EnumSet<Stat> stats;
     private final boolean lineProtocol;
+    private final String[] quantileNames;
     private transient ResultEncoder encoder;
 
     /**
      * @param format {@code json} or {@code ilp}
      */
     public ResultSerializer(String topic, Set<Stat> stats, String format) {
+        this(topic, stats, format, new String[0]);
+    }
+
+    /**
+     * @param format {@code json} or {@code ilp}
+     * @param quantileNames output names of the operator's quantiles, in its order, e.g. {@code p99}
+     */
+    public ResultSerializer(String topic, Set<Stat> stats, String format, String[] quantileNames) {
         this.topic = topic;
+        this.quantileNames = quantileNames.clone();
         this.stats = EnumSet.copyOf(stats);
         this.lineProtocol = "ilp".equals(format);
     }
@@ -40,8 +51,8 @@ public final class ResultSerializer implements KafkaRecordSerializationSchema<Wi
             SerializationSchema.InitializationContext context, KafkaSinkContext sinkContext) {
         encoder =
                 lineProtocol
-                        ? new WindowResultLineEncoder(stats)
-                        : new WindowResultJsonEncoder(stats);
+                        ? new WindowResultLineEncoder(stats, quantileNames)
+                        : new WindowResultJsonEncoder(stats, quantileNames);
     }
 
     @Override

@@ -309,6 +309,71 @@ class JobConfigTest {
     }
 
     @Test
+    void shouldKeepNoQuantilesByDefault() throws Exception {
+        RollupSpec r = JobConfig.parse(REQUIRED).rollups().get(0);
+        assertThat(r.quantiles().isEmpty()).isTrue();
+        assertThat(r.quantileAccuracy()).isEqualTo(0.01);
+        assertThat(r.toString()).doesNotContain("quantiles");
+    }
+
+    @Test
+    void shouldParseQuantilesAndNameThemByPercent() throws Exception {
+        JobConfig c =
+                JobConfig.parse(
+                        with(
+                                "--quantiles",
+                                "0.5, 0.9,0.99,0.999,0,1,0.125",
+                                "--quantile-accuracy",
+                                "0.005",
+                                "--rollup",
+                                "name=fleet,output-topic=f,quantiles=0.25,0.75",
+                                "--rollup",
+                                "name=hosts,output-topic=h,quantile-accuracy=0.02"));
+        RollupSpec top = c.rollups().get(0);
+        assertThat(top.quantiles().values()).containsExactly(0.5, 0.9, 0.99, 0.999, 0, 1, 0.125);
+        assertThat(top.quantiles().names())
+                .containsExactly("p50", "p90", "p99", "p99_9", "p0", "p100", "p12_5");
+        assertThat(top.quantileAccuracy()).isEqualTo(0.005);
+        RollupSpec fleet = c.rollups().get(1);
+        assertThat(fleet.quantiles().names()).containsExactly("p25", "p75");
+        assertThat(fleet.quantileAccuracy()).isEqualTo(0.005);
+        RollupSpec hosts = c.rollups().get(2);
+        assertThat(hosts.quantiles()).isEqualTo(top.quantiles());
+        assertThat(hosts.quantileAccuracy()).isEqualTo(0.02);
+        assertThat(fleet.toString()).contains(",quantiles=0.25,0.75,quantile-accuracy=0.005,");
+    }
+
+    @Test
+    void shouldRejectBadQuantilesAndAccuraciesNamingTheArgument() {
+        assertThatThrownBy(() -> JobConfig.parse(with("--quantiles", "0.5,1.5")))
+                .isInstanceOf(ArgumentException.class)
+                .hasMessageContaining("--quantiles")
+                .hasMessageContaining("1.5 is outside [0, 1]");
+        assertThatThrownBy(() -> JobConfig.parse(with("--quantiles", "p99")))
+                .isInstanceOf(ArgumentException.class)
+                .hasMessageContaining("'p99' is not a number");
+        assertThatThrownBy(() -> JobConfig.parse(with("--quantiles", "0.9,0.90")))
+                .isInstanceOf(ArgumentException.class)
+                .hasMessageContaining("given twice");
+        assertThatThrownBy(() -> JobConfig.parse(with("--quantile-accuracy", "1")))
+                .isInstanceOf(ArgumentException.class)
+                .hasMessageContaining("--quantile-accuracy")
+                .hasMessageContaining("outside (0, 1)");
+        assertThatThrownBy(() -> JobConfig.parse(with("--quantile-accuracy", "0")))
+                .isInstanceOf(ArgumentException.class)
+                .hasMessageContaining("outside (0, 1)");
+        assertThatThrownBy(
+                        () ->
+                                JobConfig.parse(
+                                        with(
+                                                "--rollup",
+                                                "name=a,output-topic=x,quantile-accuracy=-0.1")))
+                .isInstanceOf(ArgumentException.class)
+                .hasMessageContaining("--rollup name=a")
+                .hasMessageContaining("outside (0, 1)");
+    }
+
+    @Test
     void shouldRejectTransactionTimeoutShorterThanTwoCheckpointIntervalsPlusAMinute() {
         assertThatThrownBy(
                         () ->

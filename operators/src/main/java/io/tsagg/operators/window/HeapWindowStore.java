@@ -1,5 +1,6 @@
 package io.tsagg.operators.window;
 
+import io.tsagg.operators.sketch.HeapQuantileSketch;
 import io.tsagg.serde.collections.Long2IntOpenMap;
 import java.io.IOException;
 import java.util.Arrays;
@@ -8,15 +9,29 @@ import org.apache.flink.core.memory.DataOutputView;
 
 /**
  * A {@link WindowStore} on the Java heap: per pane, structure-of-arrays summary columns indexed by
- * slot, and a primitive map from key id to slot. Panes are recycled when dropped.
+ * slot, and a primitive map from key id to slot. Panes are recycled when dropped. With quantiles,
+ * each slot also has a {@link HeapQuantileSketch} (recycled with its pane).
  *
  * <p>Single-threaded. Has no memory budget of its own: {@link #add} always succeeds.
  */
 public final class HeapWindowStore extends PanedWindowStore<HeapWindowStore.Pane> {
 
+    /** A store without quantiles. */
+    public HeapWindowStore() {
+        this(0.0);
+    }
+
+    /**
+     * @param quantileAccuracy relative accuracy of per-slot quantile sketches in (0, 1), or 0 for
+     *     none
+     */
+    public HeapWindowStore(double quantileAccuracy) {
+        super(quantileAccuracy);
+    }
+
     @Override
     Pane newPane() {
-        return new Pane();
+        return new Pane(quantiles ? quantileAccuracy : 0.0);
     }
 
     @Override
@@ -58,13 +73,24 @@ public final class HeapWindowStore extends PanedWindowStore<HeapWindowStore.Pane
         scratch.read(in);
         int raw = in.readInt();
         for (int r = 0; r < raw; r++) {
-            scratch.addValue(in.readDouble());
+            scratch.addValue(in.readDouble()); // the written sketch holds raw values already
         }
         p.store(p.slotFor(keyId), scratch);
     }
 
     /** One pane: SoA summary columns, slot per key. */
     static final class Pane extends PanedWindowStore.Pane {
+        /** Relative accuracy of the slots' sketches, 0 for none. */
+        final double quantileAccuracy;
+
+        /** Per slot quantile sketch, or null without quantiles. */
+        HeapQuantileSketch[] sketches;
+
+        Pane(double quantileAccuracy) {
+            this.quantileAccuracy = quantileAccuracy;
+            this.sketches = quantileAccuracy == 0.0 ? null : new HeapQuantileSketch[64];
+        }
+
         final Long2IntOpenMap slots = new Long2IntOpenMap(64, -1);
         long[] keys = new long[64];
         long[] count = new long[64];
@@ -103,12 +129,22 @@ public final class HeapWindowStore extends PanedWindowStore<HeapWindowStore.Pane
             first[slot] = Double.NaN;
             lastTs[slot] = Long.MIN_VALUE;
             last[slot] = Double.NaN;
+            if (sketches != null) {
+                if (sketches[slot] == null) {
+                    sketches[slot] = new HeapQuantileSketch(quantileAccuracy);
+                } else {
+                    sketches[slot].clear();
+                }
+            }
             return slot;
         }
 
         /** Hot path: the same updates as {@link Summary#add}, on columns. */
         void add(long key, long ts, double v) {
             int s = slotFor(key);
+            if (sketches != null) {
+                sketches[s].add(v);
+            }
             long n = ++count[s];
             double old = sum[s];
             double t = old + v;
@@ -149,6 +185,9 @@ public final class HeapWindowStore extends PanedWindowStore<HeapWindowStore.Pane
             into.first = first[s];
             into.lastTs = lastTs[s];
             into.last = last[s];
+            if (sketches != null) {
+                into.setSketch(sketches[s].sketch());
+            }
             return into;
         }
 
@@ -165,6 +204,13 @@ public final class HeapWindowStore extends PanedWindowStore<HeapWindowStore.Pane
             first[s] = from.first;
             lastTs[s] = from.lastTs;
             last[s] = from.last;
+            if (sketches != null) {
+                if (from.hasQuantiles()) {
+                    sketches[s].copyFrom(from.sketch());
+                } else {
+                    sketches[s].clear(); // state from a job without quantiles
+                }
+            }
         }
 
         void grow(int n) {
@@ -181,6 +227,9 @@ public final class HeapWindowStore extends PanedWindowStore<HeapWindowStore.Pane
             first = Arrays.copyOf(first, n);
             lastTs = Arrays.copyOf(lastTs, n);
             last = Arrays.copyOf(last, n);
+            if (sketches != null) {
+                sketches = Arrays.copyOf(sketches, n);
+            }
         }
 
         @Override
@@ -200,7 +249,13 @@ public final class HeapWindowStore extends PanedWindowStore<HeapWindowStore.Pane
         }
 
         long bytes() {
-            return (long) keys.length * 8 * 13 + (long) keys.length * 20;
+            long bytes = (long) keys.length * 8 * 13 + (long) keys.length * 20;
+            if (sketches != null) {
+                for (HeapQuantileSketch sketch : sketches) {
+                    bytes += sketch == null ? 0 : 16 + sketch.bytesUsed();
+                }
+            }
+            return bytes;
         }
     }
 }

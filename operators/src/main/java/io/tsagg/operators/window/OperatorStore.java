@@ -31,8 +31,16 @@ final class OperatorStore implements AutoCloseable {
         this.pool = pool;
     }
 
+    /**
+     * @param quantileAccuracy relative accuracy of per-slot quantile sketches in (0, 1), or 0 for
+     *     none
+     */
     static OperatorStore create(
-            AbstractStreamOperator<?> operator, String name, WindowSpec spec, Logger log) {
+            AbstractStreamOperator<?> operator,
+            String name,
+            WindowSpec spec,
+            double quantileAccuracy,
+            Logger log) {
         Environment env = operator.getContainingTask().getEnvironment();
         MemoryManager memoryManager = env.getMemoryManager();
         double fraction =
@@ -51,7 +59,7 @@ final class OperatorStore implements AutoCloseable {
                     name,
                     budget,
                     fraction);
-            return new OperatorStore(new HeapWindowStore(), null);
+            return new OperatorStore(new HeapWindowStore(quantileAccuracy), null);
         }
         PagePool pool = PagePool.managed(memoryManager, operator, budget);
         StatsKernels kernels = StatsKernelsProvider.get();
@@ -63,7 +71,8 @@ final class OperatorStore implements AutoCloseable {
                 pool.pageSize(),
                 kernels.name());
         return new OperatorStore(
-                new ManagedWindowStore(new SlabAllocator(pool), spec, new ChunkReducer(kernels)),
+                new ManagedWindowStore(
+                        new SlabAllocator(pool), spec, new ChunkReducer(kernels), quantileAccuracy),
                 pool);
     }
 

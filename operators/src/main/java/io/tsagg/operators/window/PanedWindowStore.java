@@ -37,11 +37,42 @@ abstract class PanedWindowStore<P extends PanedWindowStore.Pane> implements Wind
     /** Panes held, sorted by start. Few at a time (window / pane + lateness). */
     final List<P> panes = new ArrayList<>();
 
+    /** Relative accuracy of the per-slot quantile sketches; 0 when there are none. */
+    final double quantileAccuracy;
+
+    /** Whether slots keep quantile sketches (only then do they cost memory). */
+    final boolean quantiles;
+
     private final ArrayDeque<P> freePanes = new ArrayDeque<>();
-    final Summary scratch = new Summary();
-    private final PaneMerger merger = new PaneMerger();
+    final Summary scratch;
+
+    /** A key's summary merged over the panes of a sliding window, visited then reused. */
+    private final Summary merged;
+
     private final KeyGroupIndex snapshotIndex = new KeyGroupIndex();
     private P lastPane;
+
+    /**
+     * @param quantileAccuracy relative accuracy of per-slot quantile sketches in (0, 1), or 0 for
+     *     none
+     */
+    PanedWindowStore(double quantileAccuracy) {
+        if (quantileAccuracy != 0.0 && !(quantileAccuracy > 0.0 && quantileAccuracy < 1.0)) {
+            throw new IllegalArgumentException(
+                    "quantile accuracy "
+                            + quantileAccuracy
+                            + " is not allowed: use (0, 1), or 0 for no quantiles");
+        }
+        this.quantileAccuracy = quantileAccuracy;
+        this.quantiles = quantileAccuracy != 0.0;
+        this.scratch = newSummary();
+        this.merged = newSummary();
+    }
+
+    /** A summary that carries a sketch when this store keeps quantiles. */
+    final Summary newSummary() {
+        return quantiles ? new Summary(quantileAccuracy) : new Summary();
+    }
 
     /** A new, empty pane. */
     abstract P newPane();
@@ -126,15 +157,37 @@ abstract class PanedWindowStore<P extends PanedWindowStore.Pane> implements Wind
             }
             return;
         }
-        // Several panes (sliding window): merge per key in pane order, so first/last stay right.
-        merger.clear();
+        // Several panes (sliding window): each key once, at its first pane, merged over that pane
+        // and the later ones in pane order (so first/last stay right). One reused summary instead
+        // of one per key: with quantiles a summary holds a sketch of up to 16 KiB.
         for (int i = first; i <= last; i++) {
             P p = panes.get(i);
             for (int slot = 0; slot < p.size; slot++) {
-                merger.add(p.key(slot), p.load(slot, scratch));
+                long key = p.key(slot);
+                if (inEarlierPane(key, first, i)) {
+                    continue;
+                }
+                merged.copyFrom(p.load(slot, scratch));
+                for (int j = i + 1; j <= last; j++) {
+                    P later = panes.get(j);
+                    int s = later.find(key);
+                    if (s >= 0) {
+                        merged.merge(later.load(s, scratch));
+                    }
+                }
+                visitor.visit(key, merged);
             }
         }
-        merger.visitAll(visitor);
+    }
+
+    /** Whether the key has a slot in panes {@code [from, to)}. */
+    private boolean inEarlierPane(long key, int from, int to) {
+        for (int j = from; j < to; j++) {
+            if (panes.get(j).find(key) >= 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override

@@ -54,6 +54,9 @@ public final class PreAggregateOperator extends AbstractStreamOperator<MetricRec
 
     private final WindowSpec spec;
 
+    /** Relative accuracy of the partials' quantile sketches; 0: partials carry none. */
+    private final double quantileAccuracy;
+
     private transient OperatorStore memory;
     private transient WindowStore store;
     private transient PartialCodec codec;
@@ -73,7 +76,20 @@ public final class PreAggregateOperator extends AbstractStreamOperator<MetricRec
     private transient Counter fullFlushes;
 
     public PreAggregateOperator(WindowSpec spec) {
+        this(spec, 0.0);
+    }
+
+    /**
+     * @param quantileAccuracy relative accuracy of the quantile sketch each partial carries, in (0,
+     *     1), the window operator's; 0 when the window operator emits no quantiles
+     */
+    public PreAggregateOperator(WindowSpec spec, double quantileAccuracy) {
+        if (quantileAccuracy != 0.0 && !(quantileAccuracy > 0.0 && quantileAccuracy < 1.0)) {
+            throw new IllegalArgumentException(
+                    "quantile accuracy " + quantileAccuracy + " is not allowed: use (0, 1) or 0");
+        }
         this.spec = spec;
+        this.quantileAccuracy = quantileAccuracy;
     }
 
     @Override
@@ -95,7 +111,7 @@ public final class PreAggregateOperator extends AbstractStreamOperator<MetricRec
     @Override
     public void open() throws Exception {
         super.open();
-        memory = OperatorStore.create(this, getOperatorName(), spec, LOG);
+        memory = OperatorStore.create(this, getOperatorName(), spec, quantileAccuracy, LOG);
         store = memory.store;
         codec = new PartialCodec();
         partial = new MetricRecord();

@@ -1,5 +1,7 @@
 package io.tsagg.operators.window;
 
+import io.tsagg.operators.sketch.HeapQuantileSketch;
+import io.tsagg.operators.sketch.QuantileSketch;
 import java.io.IOException;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
@@ -14,10 +16,20 @@ import org.apache.flink.core.memory.DataOutputView;
  * with a small spread (unshifted, the running mean near 1e7 rounds to 2e-9 and costs a spread of
  * 0.1 its eighth digit). On equal timestamps, {@code first} keeps the earlier arrival and {@code
  * last} the later.
+ *
+ * <p>When quantiles are configured ({@link #Summary(double)}), a summary also carries a {@link
+ * HeapQuantileSketch} of its values: {@link #add}, {@link #merge}, {@link #copyFrom}, {@link
+ * #write} and {@link #read} include it, so a summary handed out by a store, a merged sliding
+ * window, a partial of the two phases and a checkpoint entry all carry their quantiles. {@link
+ * #addValue} and {@link #mergeMoments} leave the sketch alone: their callers fold in values the
+ * sketch has already seen (raw chunk values).
  */
 public final class Summary {
-    /** Bytes of one summary in the checkpoint encoding. */
-    public static final int ENCODED_BYTES = 8 * 12;
+    /** Bytes of one summary without a quantile sketch in the {@link #write} encoding. */
+    public static final int ENCODED_BYTES = 8 * 12 + 1;
+
+    private static final byte NO_SKETCH = 0;
+    private static final byte WITH_SKETCH = 1;
 
     long count;
     double sum;
@@ -37,8 +49,43 @@ public final class Summary {
     long lastTs;
     double last;
 
+    /** The sketch of the values, or null when quantiles are not configured. */
+    private HeapQuantileSketch sketch;
+
+    /** A summary without quantiles. */
     public Summary() {
         clear();
+    }
+
+    /** A summary that also keeps a quantile sketch of the given relative accuracy. */
+    public Summary(double quantileAccuracy) {
+        sketch = new HeapQuantileSketch(quantileAccuracy);
+        clear();
+    }
+
+    /** Whether this summary carries a quantile sketch. */
+    public boolean hasQuantiles() {
+        return sketch != null;
+    }
+
+    /** The quantile sketch of the values, or null when quantiles are not configured. */
+    public QuantileSketch sketch() {
+        return sketch == null ? null : sketch.sketch();
+    }
+
+    /**
+     * Adds a sketch of values this summary holds already in its moments (e.g. a store's per-slot
+     * sketch when it loads a slot). Ignored when this summary has no quantiles.
+     */
+    public void setSketch(QuantileSketch from) {
+        if (sketch != null) {
+            sketch.copyFrom(from);
+        }
+    }
+
+    /** The value of rank {@code floor(q * (count - 1))} within the sketch accuracy; NaN if none. */
+    public double quantile(double q) {
+        return sketch == null ? Double.NaN : sketch.sketch().quantile(q);
     }
 
     public Summary clear() {
@@ -54,11 +101,17 @@ public final class Summary {
         first = Double.NaN;
         lastTs = Long.MIN_VALUE;
         last = Double.NaN;
+        if (sketch != null) {
+            sketch.clear();
+        }
         return this;
     }
 
-    /** Adds one sample. Hot path. */
+    /** Adds one sample (to the sketch too). Hot path. */
     public void add(long timestamp, double value) {
+        if (sketch != null) {
+            sketch.add(value);
+        }
         addValue(value);
         if (timestamp < firstTs) {
             firstTs = timestamp;
@@ -70,7 +123,9 @@ public final class Summary {
         }
     }
 
-    /** Adds a value to count, sum, min, max, mean and M2, leaving first and last alone. */
+    /**
+     * Adds a value to count, sum, min, max, mean and M2, leaving first, last and the sketch alone.
+     */
     public void addValue(double value) {
         long n = ++count;
         double t = sum + value;
@@ -94,6 +149,9 @@ public final class Summary {
         }
         if (count == 0) {
             return copyFrom(o);
+        }
+        if (sketch != null) {
+            sketch.merge(sketchOf(o));
         }
         long n = count + o.count;
         // Difference of the two means; o.shift - shift is exact within a factor of two (Sterbenz).
@@ -160,7 +218,18 @@ public final class Summary {
         this.max = Math.max(this.max, max);
     }
 
+    /**
+     * Copies another summary; its sketch too when this one keeps quantiles (then {@code o} must
+     * carry a sketch if it is not empty).
+     */
     public Summary copyFrom(Summary o) {
+        if (sketch != null) {
+            if (o.sketch == null && o.count == 0) {
+                sketch.clear();
+            } else {
+                sketch.copyFrom(sketchOf(o));
+            }
+        }
         count = o.count;
         sum = o.sum;
         compensation = o.compensation;
@@ -174,6 +243,14 @@ public final class Summary {
         lastTs = o.lastTs;
         last = o.last;
         return this;
+    }
+
+    private static QuantileSketch sketchOf(Summary o) {
+        if (o.sketch == null) {
+            throw new IllegalArgumentException(
+                    "Cannot merge a summary without a quantile sketch into one with quantiles");
+        }
+        return o.sketch.sketch();
     }
 
     public long count() {
@@ -228,6 +305,10 @@ public final class Summary {
         return last;
     }
 
+    /**
+     * Writes the twelve statistics, then a byte (0: no sketch, 1: a sketch follows) and the sketch
+     * in its compact encoding ({@link QuantileSketch#write}: occupied buckets only).
+     */
     public void write(DataOutputView out) throws IOException {
         out.writeLong(count);
         out.writeDouble(sum);
@@ -241,8 +322,18 @@ public final class Summary {
         out.writeDouble(first);
         out.writeLong(lastTs);
         out.writeDouble(last);
+        if (sketch == null) {
+            out.writeByte(NO_SKETCH);
+        } else {
+            out.writeByte(WITH_SKETCH);
+            sketch.sketch().write(out);
+        }
     }
 
+    /**
+     * Reads what {@link #write} wrote. A sketch in the input is kept: a summary without quantiles
+     * starts keeping them at the written accuracy; one with quantiles of another accuracy fails.
+     */
     public Summary read(DataInputView in) throws IOException {
         count = in.readLong();
         sum = in.readDouble();
@@ -256,6 +347,26 @@ public final class Summary {
         first = in.readDouble();
         lastTs = in.readLong();
         last = in.readDouble();
+        byte flag = in.readByte();
+        if (flag == WITH_SKETCH) {
+            double accuracy = HeapQuantileSketch.readAccuracy(in);
+            if (sketch == null) {
+                sketch = new HeapQuantileSketch(accuracy);
+            } else if (sketch.relativeAccuracy() != accuracy) {
+                throw new IOException(
+                        "Cannot read a summary with quantiles of relative accuracy "
+                                + accuracy
+                                + " into one of relative accuracy "
+                                + sketch.relativeAccuracy());
+            }
+            sketch.readBody(in);
+        } else if (flag == NO_SKETCH) {
+            if (sketch != null) {
+                sketch.clear();
+            }
+        } else {
+            throw new IOException("Corrupt summary: sketch flag " + flag);
+        }
         return this;
     }
 

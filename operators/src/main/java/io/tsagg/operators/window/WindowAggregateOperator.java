@@ -64,14 +64,21 @@ public final class WindowAggregateOperator extends AbstractStreamOperator<Window
 
     /**
      * Version of the per key group checkpoint section. 2: updated windows pending re-emission, and
-     * {@link Summary} with its shift. 3: raw values not reduced yet follow each summary.
+     * {@link Summary} with its shift. 3: raw values not reduced yet follow each summary. 4: each
+     * summary ends with a sketch flag and, with quantiles, the sketch's occupied buckets.
      */
-    private static final int STATE_VERSION = 3;
+    private static final int STATE_VERSION = 4;
 
     private final WindowSpec spec;
     private final long allowedLateness;
     private final OutputTag<MetricRecord> lateTag;
     private final OutputTag<DeadLetter> refusedTag;
+
+    /** Quantiles to emit, in output order; empty for none (then no sketch is kept). */
+    private final double[] quantiles;
+
+    /** Relative accuracy of the sketches; 0 without quantiles. */
+    private final double quantileAccuracy;
 
     // ---------------------------------------------------------------- runtime state
     private transient OperatorStore memory;
@@ -135,6 +142,32 @@ public final class WindowAggregateOperator extends AbstractStreamOperator<Window
             long allowedLatenessMs,
             OutputTag<MetricRecord> lateTag,
             OutputTag<DeadLetter> refusedTag) {
+        this(spec, allowedLatenessMs, lateTag, refusedTag, new double[0], 0.0);
+    }
+
+    /**
+     * @param quantiles quantiles in [0, 1] to emit per window, in output order; empty for none
+     * @param quantileAccuracy relative accuracy of the quantile sketches, in (0, 1); ignored when
+     *     {@code quantiles} is empty. A pre-aggregator in front must use the same.
+     */
+    public WindowAggregateOperator(
+            WindowSpec spec,
+            long allowedLatenessMs,
+            OutputTag<MetricRecord> lateTag,
+            OutputTag<DeadLetter> refusedTag,
+            double[] quantiles,
+            double quantileAccuracy) {
+        for (double q : quantiles) {
+            if (!(q >= 0.0 && q <= 1.0)) {
+                throw new IllegalArgumentException("quantile " + q + " is not allowed: use [0, 1]");
+            }
+        }
+        if (quantiles.length > 0 && !(quantileAccuracy > 0.0 && quantileAccuracy < 1.0)) {
+            throw new IllegalArgumentException(
+                    "quantile accuracy " + quantileAccuracy + " is not allowed: use (0, 1)");
+        }
+        this.quantiles = quantiles.clone();
+        this.quantileAccuracy = quantiles.length > 0 ? quantileAccuracy : 0.0;
         if (allowedLatenessMs < 0) {
             throw new IllegalArgumentException(
                     "allowed lateness must be >= 0 ms, got " + allowedLatenessMs);
@@ -148,7 +181,7 @@ public final class WindowAggregateOperator extends AbstractStreamOperator<Window
     @Override
     public void initializeState(StateInitializationContext context) throws Exception {
         super.initializeState(context);
-        memory = OperatorStore.create(this, getOperatorName(), spec, LOG);
+        memory = OperatorStore.create(this, getOperatorName(), spec, quantileAccuracy, LOG);
         store = memory.store;
         dictionary = new KeyDictionary();
         watermark = Long.MIN_VALUE;
@@ -158,8 +191,9 @@ public final class WindowAggregateOperator extends AbstractStreamOperator<Window
         updatedToEnd = new long[16];
         updatedCount = 0;
         reemitted = new Long2IntOpenMap(16, -1);
-        updatedSummary = new Summary();
-        partial = new Summary();
+        updatedSummary = quantiles.length > 0 ? new Summary(quantileAccuracy) : new Summary();
+        // With quantiles a partial must bring a sketch of this accuracy (read checks it).
+        partial = quantiles.length > 0 ? new Summary(quantileAccuracy) : new Summary();
         codec = new PartialCodec();
         summaryLines = new WindowResultLineEncoder(EnumSet.allOf(Stat.class));
         TaskInfo task = getRuntimeContext().getTaskInfo();
@@ -479,7 +513,14 @@ public final class WindowAggregateOperator extends AbstractStreamOperator<Window
                         s.stddev(),
                         s.first(),
                         s.last());
-        result.quantilesFilled(0);
+        int n = quantiles.length;
+        if (n > 0) {
+            double[] values = result.quantileBuffer(n);
+            for (int i = 0; i < n; i++) {
+                values[i] = s.quantile(quantiles[i]);
+            }
+        }
+        result.quantilesFilled(n);
     }
 
     private static byte[] unnamed(long keyId) {

@@ -218,6 +218,44 @@ class SummaryTest {
     }
 
     @Test
+    void shouldCarryItsQuantileSketchThroughMergeAndEncoding() throws IOException {
+        final Summary a = new Summary(0.01);
+        final Summary b = new Summary(0.01);
+        final Summary all = new Summary(0.01);
+        for (int i = 0; i < 1_000; i++) {
+            final double v = Math.exp(i % 37) - 500;
+            (i % 3 == 0 ? a : b).add(i, v);
+            all.add(i, v);
+        }
+        final Summary merged = new Summary(0.01).merge(a).merge(b);
+        final DataOutputSerializer out = new DataOutputSerializer(64);
+        merged.write(out);
+        // A receiver without quantiles of its own takes the sketch it reads (partial transport).
+        final Summary read = new Summary().read(new DataInputDeserializer(out.getCopyOfBuffer()));
+
+        assertThat(out.length()).isGreaterThan(Summary.ENCODED_BYTES);
+        assertThat(read.hasQuantiles()).isTrue();
+        assertThat(read.sketch().count()).isEqualTo(all.count());
+        for (double q = 0; q <= 1; q += 0.01) {
+            assertThat(merged.quantile(q)).as("q %f", q).isEqualTo(all.quantile(q));
+            assertThat(read.quantile(q)).as("q %f", q).isEqualTo(all.quantile(q));
+        }
+    }
+
+    @Test
+    void shouldRefuseToMergeASummaryWithoutSketchIntoOneWithQuantiles() {
+        final Summary withQuantiles = new Summary(0.01);
+        withQuantiles.add(1, 1.0);
+        final Summary plain = new Summary();
+        plain.add(2, 2.0);
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> withQuantiles.merge(plain))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("quantile sketch");
+        assertThat(new Summary().merge(withQuantiles).hasQuantiles()).isFalse();
+    }
+
+    @Test
     void shouldRoundTripEmptySummaryWhenEncoded() throws IOException {
         final DataOutputSerializer out = new DataOutputSerializer(16);
 

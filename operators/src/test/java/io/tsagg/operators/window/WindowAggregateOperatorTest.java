@@ -58,6 +58,17 @@ class WindowAggregateOperatorTest {
     private static final long KEY_A = 0x1111_2222_3333_4444L;
     private static final long KEY_B = -0x5555_6666_7777_8888L;
 
+    /**
+     * Quantiles every harness emits, so every comparison (reference, restore, rescale) covers the
+     * sketches too; {@link #shouldEmitNoQuantilesWhenNoneAreConfigured} turns them off.
+     */
+    private static final double[] QUANTILES = {0.0, 0.5, 0.9, 0.99, 1.0};
+
+    private static final double QUANTILE_ACCURACY = 0.01;
+
+    /** Quantiles of the harnesses of the running test. */
+    private static double[] quantiles = QUANTILES;
+
     // ---------------------------------------------------------------- firing
 
     @Test
@@ -118,6 +129,39 @@ class WindowAggregateOperatorTest {
                     .containsExactlyInAnyOrder("a@-10000", "b@0", "a@10000");
             assertThat(fired).allMatch(r -> r.getValue().count() == 1);
             assertThat(fired).allMatch(r -> Double.isNaN(r.getValue().stddev()));
+        }
+    }
+
+    @Test
+    void shouldEmitNoQuantilesWhenNoneAreConfigured() throws Exception {
+        quantiles = new double[0];
+        try (Harness h = Harness.open(WindowSpec.tumbling(10_000), 0)) {
+            h.key(KEY_A, "a");
+            h.sample(KEY_A, 1_000, 1.0);
+            h.sample(KEY_A, 2_000, 3.0);
+            final List<StreamRecord<WindowResult>> fired = h.watermark(10_000);
+            assertThat(fired).hasSize(1);
+            assertThat(fired.get(0).getValue().count()).isEqualTo(2);
+            assertThat(fired.get(0).getValue().quantileCount()).isZero();
+        }
+    }
+
+    @Test
+    void shouldEmitConfiguredQuantilesInTheirOrder() throws Exception {
+        try (Harness h = Harness.open(WindowSpec.tumbling(10_000), 0)) {
+            h.key(KEY_A, "a");
+            for (int i = 1; i <= 100; i++) {
+                h.sample(KEY_A, i * 10, i);
+            }
+            final WindowResult r = h.watermark(10_000).get(0).getValue();
+            assertThat(r.quantileCount()).isEqualTo(QUANTILES.length);
+            // Ranks floor(q * 99) of 1..100: 1, 50, 90, 99, 100.
+            final double[] exact = {1, 50, 90, 99, 100};
+            for (int i = 0; i < exact.length; i++) {
+                assertThat(r.quantile(i))
+                        .as("q %f", QUANTILES[i])
+                        .isCloseTo(exact[i], within(exact[i] * QUANTILE_ACCURACY));
+            }
         }
     }
 
@@ -489,7 +533,13 @@ class WindowAggregateOperatorTest {
             assertThat(r.max()).as(what).isEqualTo(x.max());
             assertThat(r.first()).as(what).isEqualTo(x.first());
             assertThat(r.last()).as(what).isEqualTo(x.last());
-            assertThat(r.quantileCount()).as(what).isZero();
+            assertThat(r.quantileCount()).as(what).isEqualTo(QUANTILES.length);
+            for (int q = 0; q < QUANTILES.length; q++) {
+                final double exact = x.quantile(QUANTILES[q]);
+                assertThat(r.quantile(q))
+                        .as("%s, q %f", what, QUANTILES[q])
+                        .isCloseTo(exact, within(Math.abs(exact) * QUANTILE_ACCURACY));
+            }
         }
     }
 
@@ -626,6 +676,12 @@ class WindowAggregateOperatorTest {
 
         double min() {
             return samples.stream().mapToDouble(s -> s[1]).min().getAsDouble();
+        }
+
+        /** The exact value of rank floor(q * (n - 1)). */
+        double quantile(double q) {
+            final double[] sorted = samples.stream().mapToDouble(s -> s[1]).sorted().toArray();
+            return sorted[(int) Math.floor(q * (sorted.length - 1))];
         }
 
         double max() {
@@ -861,6 +917,7 @@ class WindowAggregateOperatorTest {
     @BeforeEach
     void chooseStore() {
         managedMemoryBytes = managedMemory();
+        quantiles = QUANTILES;
         twoPhase = preAggregate();
     }
 
@@ -913,7 +970,8 @@ class WindowAggregateOperatorTest {
             this.metrics = operatorMetrics;
             this.harness =
                     new KeyedOneInputStreamOperatorTestHarness<>(
-                            new WindowAggregateOperator(spec, lateness, LATE),
+                            new WindowAggregateOperator(
+                                    spec, lateness, LATE, null, quantiles, QUANTILE_ACCURACY),
                             new KeyIdSelector(),
                             Types.LONG,
                             environment);
@@ -939,7 +997,9 @@ class WindowAggregateOperatorTest {
                             .build();
             pre =
                     new OneInputStreamOperatorTestHarness<>(
-                            new PreAggregateOperator(spec), preEnvironment);
+                            new PreAggregateOperator(
+                                    spec, quantiles.length > 0 ? QUANTILE_ACCURACY : 0.0),
+                            preEnvironment);
             pre.setup(MetricRecordSerializer.INSTANCE);
             pre.getStreamConfig()
                     .setManagedMemoryFractionOperatorOfUseCase(
