@@ -315,9 +315,10 @@ public final class TsaggJob {
     private static KafkaRecordDeserializationSchema<MetricRecord> deserializer(
             JobConfig config, GroupKeySpec groupKeys) {
         if ("ilp".equals(config.format())) {
-            return new LineProtocolRecordDeserializer(config.ilpPrecision(), groupKeys);
+            return new LineProtocolRecordDeserializer(
+                    config.ilpPrecision(), groupKeys, config.maxFutureSkew().toMillis());
         }
-        return new FrameRecordDeserializer(groupKeys);
+        return new FrameRecordDeserializer(groupKeys, config.maxFutureSkew().toMillis());
     }
 
     /** Transactional ids must be unique per job and output across the Kafka cluster. */
