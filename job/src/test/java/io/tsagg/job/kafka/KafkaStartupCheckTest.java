@@ -69,6 +69,21 @@ class KafkaStartupCheckTest {
     }
 
     @Test
+    void shouldWarnAndLetTheJobStartWhenTheBrokerCannotBeReached() throws Exception {
+        JobConfig c =
+                JobConfig.parse(
+                        "--bootstrap-servers",
+                        "127.0.0.1:1",
+                        "--input-topic",
+                        "in",
+                        "--output-topic",
+                        "out");
+        long start = System.nanoTime();
+        KafkaStartupCheck.check(c, java.time.Duration.ofSeconds(2)); // no exception
+        assertThat(System.nanoTime() - start).isLessThan(20_000_000_000L);
+    }
+
+    @Test
     void shouldDescribeNoAuthenticationForPlaintext() {
         assertThat(KafkaStartupCheck.describeAuthentication(new Properties())).isEmpty();
     }
