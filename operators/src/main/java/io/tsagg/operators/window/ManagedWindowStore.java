@@ -41,6 +41,13 @@ import org.apache.flink.core.memory.MemorySegment;
  * made until panes are dropped (samples then update the summary directly); if there is still no
  * room, {@link #add} refuses the sample. A full chunk that cannot grow is reduced in place.
  *
+ * <p>The last eighth of the pool is a reserve for keys that already have state: once fewer pages
+ * than that are free (after folding the chunks once), a new (key, pane) is admitted only for a key
+ * held in another live pane ({@link #admits}). So a burst of new keys (a cardinality explosion) is
+ * refused while the series that were there before it keep opening their next panes, and their
+ * results stay complete. A key counts as new when none of the live panes holds it: one that reports
+ * less often than a pane lives is new again at each report.
+ *
  * <p>Single-threaded. {@link #close()} frees every block (the pool goes back to Flink separately).
  */
 public final class ManagedWindowStore extends PanedWindowStore<ManagedWindowStore.Pane> {
@@ -87,6 +94,9 @@ public final class ManagedWindowStore extends PanedWindowStore<ManagedWindowStor
     /** No new chunks until panes are dropped: memory ran out once. */
     private boolean pressure;
 
+    /** Free pages below which only keys with state in another live pane get a new slot. */
+    private final int reservedPages;
+
     private long chunkFlushes;
     private long refused;
 
@@ -104,6 +114,7 @@ public final class ManagedWindowStore extends PanedWindowStore<ManagedWindowStor
         this.slab = slab;
         this.reducer = reducer;
         this.unitBits = slab.pageShift() - 6;
+        this.reservedPages = Math.max(1, slab.pool().maxPages() >> 3);
         if (slab.pool().maxPages() > 1 << (CLASS_SHIFT - unitBits)) {
             throw new IllegalArgumentException(
                     "the managed store addresses at most "
@@ -120,7 +131,7 @@ public final class ManagedWindowStore extends PanedWindowStore<ManagedWindowStor
         Pane p = paneFor(paneStart);
         int slot = p.find(keyId);
         if (slot < 0) {
-            slot = newSlot(p, keyId);
+            slot = admits(p, keyId) ? newSlot(p, keyId) : -1;
             if (slot < 0) {
                 refused++;
                 return false;
@@ -188,7 +199,7 @@ public final class ManagedWindowStore extends PanedWindowStore<ManagedWindowStor
         Pane p = paneFor(paneStart);
         int slot = p.find(keyId);
         if (slot < 0) {
-            slot = newSlot(p, keyId);
+            slot = admits(p, keyId) ? newSlot(p, keyId) : -1;
             if (slot < 0) {
                 refused += s.count;
                 return false;
@@ -406,6 +417,32 @@ public final class ManagedWindowStore extends PanedWindowStore<ManagedWindowStor
             slot = p.insert(keyId);
         }
         return slot;
+    }
+
+    /**
+     * Whether a key without a slot in pane {@code p} may have one: always while more than the
+     * reserve is free; inside the reserve only if another live pane holds the key, after folding
+     * every chunk once. Not a hot path: once per new (key, pane), and per sample (or partial) of a
+     * refused key.
+     */
+    boolean admits(Pane p, long keyId) {
+        if (freePages() > reservedPages) {
+            return true;
+        }
+        for (Pane other : panes) {
+            if (other != p && other.find(keyId) >= 0) {
+                return true;
+            }
+        }
+        if (!pressure) {
+            flushChunks();
+            return freePages() > reservedPages;
+        }
+        return false;
+    }
+
+    private int freePages() {
+        return slab.pool().maxPages() - slab.pool().pagesInUse();
     }
 
     /** Folds the raw values of one slot's chunk into its summary. */
