@@ -60,8 +60,8 @@ public final class KafkaStartupCheck {
             // Bad client settings (or a bootstrap name that does not resolve here): the job's own
             // clients would meet the same on the cluster, where it is not necessarily fatal.
             LOG.warn(
-                    "Cannot create a Kafka admin client to check the connection ({}); the job starts"
-                            + " anyway",
+                    "Cannot create a Kafka admin client to check the connection ({}); the job"
+                            + " starts anyway",
                     redact(rootMessage(e), config.kafkaProperties()));
             return;
         }

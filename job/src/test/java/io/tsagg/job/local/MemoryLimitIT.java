@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.tsagg.job.ExpectedWindows;
 import io.tsagg.job.generate.SampleGenerator;
 import io.tsagg.serde.frame.FrameWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +21,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -31,9 +34,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A cardinality explosion against a small managed-memory budget ({@code
- * taskmanager.memory.managed.size}, default {@code 8m} per TaskManager, 2 TaskManagers x 1 slot):
+ * taskmanager.memory.managed.size}, default {@code 4m} per TaskManager, 2 TaskManagers x 1 slot):
  * 200 steady series over 100 s of event time, and in the window [20 s, 30 s) a burst of {@code
- * tsagg.memory.series} (default 200,000) new series. The degradation policy: new keys are refused
+ * tsagg.memory.series} (default 120,000) new series. The degradation policy: new keys are refused
  * (dead-letter reason {@code state_memory_exhausted}, metric {@code refusedSamples}) once only the
  * reserve of the pool is free, while keys that have state keep opening panes. So:
  *
@@ -49,7 +52,8 @@ import org.junit.jupiter.api.Test;
  *
  * <pre>
  * mvn -B -o -pl job -am verify -Dit.test=MemoryLimitIT -Dtest=none \
- *     -Dsurefire.failIfNoSpecifiedTests=false -Dtsagg.memory.series=2000000 -Dtsagg.memory.managed=16m
+ *     -Dsurefire.failIfNoSpecifiedTests=false \
+ *     -Dtsagg.memory.series=2000000 -Dtsagg.memory.managed=16m
  * </pre>
  */
 class MemoryLimitIT {
@@ -64,22 +68,21 @@ class MemoryLimitIT {
             throws Exception {
         assumeTrue(System.getProperty("tsagg.job.jar") != null, "runs in failsafe, after package");
         Path jar = Path.of(System.getProperty("tsagg.job.jar"));
-        int burst = Integer.parseInt(Reliability.intProperty("tsagg.memory.series", "200000"));
-        String managed = Reliability.intProperty("tsagg.memory.managed", "8m");
+        int burst = Integer.parseInt(Reliability.intProperty("tsagg.memory.series", "120000"));
+        String managed = Reliability.intProperty("tsagg.memory.managed", "4m");
         String prefix = "memory";
         long t0 = System.nanoTime();
-        try (KafkaBroker broker = KafkaBroker.start();
-                StandaloneCluster cluster =
-                        StandaloneCluster.start(
-                                StandaloneCluster.Options.defaults()
-                                        .withWorkDir(Path.of("target", "memory-it"))
-                                        .withTaskManagers(2, 1)
-                                        .withTaskManagerMemory("1024m")
-                                        .withConfig("taskmanager.memory.managed.size", managed)
-                                        .withConfig("metrics.fetcher.update-interval", "1000")
-                                        .withConfig("restart-strategy.type", "none"))) {
-            broker.createTopics(2, prefix + "-in");
-            broker.createTopics(1, prefix + "-out", prefix + "-dlq", prefix + "-late");
+        // The broker starts while the test generates its data and starts the cluster.
+        CompletableFuture<KafkaBroker> brokerStart =
+                CompletableFuture.supplyAsync(
+                        () -> {
+                            try {
+                                return KafkaBroker.start();
+                            } catch (IOException e) {
+                                throw new UncheckedIOException(e);
+                            }
+                        });
+        try {
             // 200 series, 100 ms step: 1,000 ticks = 100 s.
             SampleGenerator generator = new SampleGenerator(200_000, 200, START_MS, 100, 20, 51);
             Map<String, ExpectedWindows.Window> expected =
@@ -113,174 +116,200 @@ class MemoryLimitIT {
                     s.addSeries(Reliability.SENTINEL_KEY),
                     Reliability.lastTimestamp(generator) + 6 * WINDOW_MS,
                     0);
-            produce(broker, prefix + "-in", records, s.toByteArray());
-            System.out.printf(
-                    "%s: produced %,d records (%,d burst series), managed memory %s per TaskManager,"
-                            + " %.1f s%n",
-                    prefix, records.size(), burst, managed, (System.nanoTime() - t0) / 1e9);
+            StandaloneCluster cluster =
+                    StandaloneCluster.start(
+                            StandaloneCluster.Options.defaults()
+                                    .withWorkDir(Path.of("target", "memory-it"))
+                                    .withTaskManagers(2, 1)
+                                    .withTaskManagerMemory("1024m")
+                                    .withConfig("taskmanager.memory.managed.size", managed)
+                                    .withConfig("metrics.fetcher.update-interval", "1000")
+                                    .withConfig("restart-strategy.type", "none"));
+            try (cluster) {
+                KafkaBroker broker = brokerStart.join();
+                broker.createTopics(2, prefix + "-in");
+                broker.createTopics(1, prefix + "-out", prefix + "-dlq", prefix + "-late");
+                produce(broker, prefix + "-in", records, s.toByteArray());
+                System.out.printf(
+                        "%s: produced %,d records (%,d burst series), managed memory %s per"
+                                + " TaskManager, %.1f s%n",
+                        prefix, records.size(), burst, managed, (System.nanoTime() - t0) / 1e9);
 
-            String jobId = cluster.submit(jar, Reliability.jobArgs(broker, prefix, WINDOW_MS, 2));
-            cluster.awaitAllTasksRunning(jobId, Duration.ofMinutes(1));
+                String jobId =
+                        cluster.submit(jar, Reliability.jobArgs(broker, prefix, WINDOW_MS, 2));
+                cluster.awaitAllTasksRunning(jobId, Duration.ofMinutes(1));
 
-            // Read results as they are committed until the steady series' last window is there
-            // (every window fired), and a few seconds more for anything extra.
-            String lastWindow =
-                    generator.seriesKey(0)
-                            + "@"
-                            + Math.floorDiv(Reliability.lastTimestamp(generator), WINDOW_MS)
-                                    * WINDOW_MS;
-            Map<String, List<JsonNode>> results =
-                    readCommittedUntil(
-                            broker.bootstrapServers(),
-                            prefix + "-out",
-                            lastWindow,
-                            Duration.ofMinutes(3),
-                            Duration.ofSeconds(3),
-                            cluster,
-                            jobId);
-            Map<String, Long> gauges =
-                    metrics(
-                            cluster,
-                            jobId,
-                            1,
-                            List.of(
-                                    "refusedSamples",
-                                    "poolPagesInUse",
-                                    "poolPagesHighWater",
-                                    "poolPagesBudget",
-                                    "liveKeys"));
-            long managedUsedRunning = managedMemoryUsed(cluster);
-            String status = cluster.jobStatus(jobId);
-            JsonNode exceptions = cluster.rest("/jobs/" + jobId + "/exceptions");
+                // Read results as they are committed until the steady series' last window is there
+                // (every window fired), and a few seconds more for anything extra.
+                String lastWindow =
+                        generator.seriesKey(0)
+                                + "@"
+                                + Math.floorDiv(Reliability.lastTimestamp(generator), WINDOW_MS)
+                                        * WINDOW_MS;
+                Map<String, List<JsonNode>> results =
+                        readCommittedUntil(
+                                broker.bootstrapServers(),
+                                prefix + "-out",
+                                lastWindow,
+                                Duration.ofMinutes(3),
+                                Duration.ofSeconds(3),
+                                cluster,
+                                jobId);
+                Map<String, Long> gauges =
+                        metrics(
+                                cluster,
+                                jobId,
+                                1,
+                                List.of(
+                                        "refusedSamples",
+                                        "poolPagesInUse",
+                                        "poolPagesHighWater",
+                                        "poolPagesBudget",
+                                        "liveKeys"));
+                long managedUsedRunning = managedMemoryUsed(cluster);
+                String status = cluster.jobStatus(jobId);
+                JsonNode exceptions = cluster.rest("/jobs/" + jobId + "/exceptions");
 
-            // Refused samples by (key, window), from the dead letters (line protocol).
-            Map<String, Integer> refused = new HashMap<>();
-            int refusedTotal = 0;
-            Map<String, Integer> otherReasons = new TreeMap<>();
-            for (ConsumerRecord<byte[], byte[]> d :
-                    TopicReader.readCommitted(
-                            broker.bootstrapServers(), new Properties(), prefix + "-dlq")) {
-                String reason =
-                        new String(
-                                d.headers().lastHeader("tsagg.reason").value(),
-                                StandardCharsets.UTF_8);
-                if (!reason.equals(REFUSED)) {
-                    otherReasons.merge(reason, 1, Integer::sum);
-                    continue;
-                }
-                String line = new String(d.value(), StandardCharsets.UTF_8);
-                int eq = line.lastIndexOf('=');
-                String key = line.substring(0, eq);
-                long ts = Long.parseLong(line.substring(line.lastIndexOf(' ') + 1)) / 1_000_000L;
-                refused.merge(
-                        key + "@" + Math.floorDiv(ts, WINDOW_MS) * WINDOW_MS, 1, Integer::sum);
-                refusedTotal++;
-            }
-            System.out.printf(
-                    "%s: job %s, %d results, %,d refused dead letters, gauges %s, managed memory"
-                            + " used %,d bytes, %.1f s%n",
-                    prefix,
-                    status,
-                    results.size(),
-                    refusedTotal,
-                    gauges,
-                    managedUsedRunning,
-                    (System.nanoTime() - t0) / 1e9);
-            cluster.cancel(jobId);
-            cluster.awaitJobStatus(jobId, "CANCELED", Duration.ofMinutes(1));
-            long managedUsedAfter = awaitManagedMemoryReleased(cluster, Duration.ofSeconds(20));
-
-            assertThat(status).isEqualTo("RUNNING");
-            assertThat(exceptions.path("exceptionHistory").path("entries").size())
-                    .as("no failure: %s", exceptions)
-                    .isZero();
-            for (int i = 0; i < cluster.taskManagerCount(); i++) {
-                assertThat(cluster.isTaskManagerRunning(i)).as("TaskManager %d", i).isTrue();
-            }
-            assertThat(otherReasons).as("other dead letters").isEmpty();
-            assertThat(refusedTotal).as("the budget was exceeded").isPositive();
-            assertThat(gauges.get("refusedSamples")).isEqualTo(refusedTotal);
-            assertThat(refused.keySet())
-                    .as("only new (burst) series are refused")
-                    .allMatch(id -> id.startsWith(BURST_PREFIX));
-
-            // The series that existed before the burst: every window complete and exact.
-            Map<String, ExpectedWindows.Window> steady = new HashMap<>();
-            Map<String, List<JsonNode>> steadyResults = new HashMap<>();
-            for (Map.Entry<String, ExpectedWindows.Window> e : expected.entrySet()) {
-                if (!e.getKey().startsWith(BURST_PREFIX)) {
-                    steady.put(e.getKey(), e.getValue());
-                    if (results.containsKey(e.getKey())) {
-                        steadyResults.put(e.getKey(), results.get(e.getKey()));
+                // Refused samples by (key, window), from the dead letters (line protocol).
+                Map<String, Integer> refused = new HashMap<>();
+                int refusedTotal = 0;
+                Map<String, Integer> otherReasons = new TreeMap<>();
+                for (ConsumerRecord<byte[], byte[]> d :
+                        TopicReader.readCommitted(
+                                broker.bootstrapServers(), new Properties(), prefix + "-dlq")) {
+                    String reason =
+                            new String(
+                                    d.headers().lastHeader("tsagg.reason").value(),
+                                    StandardCharsets.UTF_8);
+                    if (!reason.equals(REFUSED)) {
+                        otherReasons.merge(reason, 1, Integer::sum);
+                        continue;
                     }
+                    String line = new String(d.value(), StandardCharsets.UTF_8);
+                    int eq = line.lastIndexOf('=');
+                    String key = line.substring(0, eq);
+                    long ts =
+                            Long.parseLong(line.substring(line.lastIndexOf(' ') + 1)) / 1_000_000L;
+                    refused.merge(
+                            key + "@" + Math.floorDiv(ts, WINDOW_MS) * WINDOW_MS, 1, Integer::sum);
+                    refusedTotal++;
                 }
-            }
-            Reliability.assertExactlyOnce(steady, steadyResults);
+                System.out.printf(
+                        "%s: job %s, %d results, %,d refused dead letters, gauges %s, managed"
+                                + " memory used %,d bytes, %.1f s%n",
+                        prefix,
+                        status,
+                        results.size(),
+                        refusedTotal,
+                        gauges,
+                        managedUsedRunning,
+                        (System.nanoTime() - t0) / 1e9);
+                cluster.cancel(jobId);
+                cluster.awaitJobStatus(jobId, "CANCELED", Duration.ofMinutes(1));
+                long managedUsedAfter = awaitManagedMemoryReleased(cluster, Duration.ofSeconds(20));
 
-            // Burst series: every sample is in a result or refused; windows without refusals
-            // are exact.
-            int exact = 0;
-            int partial = 0;
-            int burstWindows = 0;
-            List<String> problems = new ArrayList<>();
-            for (Map.Entry<String, ExpectedWindows.Window> e : expected.entrySet()) {
-                String id = e.getKey();
-                if (!id.startsWith(BURST_PREFIX)) {
-                    continue;
+                assertThat(status).isEqualTo("RUNNING");
+                assertThat(exceptions.path("exceptionHistory").path("entries").size())
+                        .as("no failure: %s", exceptions)
+                        .isZero();
+                for (int i = 0; i < cluster.taskManagerCount(); i++) {
+                    assertThat(cluster.isTaskManagerRunning(i)).as("TaskManager %d", i).isTrue();
                 }
-                burstWindows++;
-                int n = e.getValue().count();
-                int r = refused.getOrDefault(id, 0);
-                List<JsonNode> got = results.get(id);
-                long counted = got == null ? 0 : got.get(0).get("count").asLong();
-                if (got != null && got.size() > 1) {
-                    problems.add(id + " emitted " + got.size() + " times");
-                }
-                if (counted + r != n) {
-                    problems.add(id + ": " + counted + " in results + " + r + " refused != " + n);
-                } else if (r == 0) {
-                    e.getValue().check(id, got.get(0));
-                    exact++;
-                } else {
-                    partial++;
-                }
-            }
-            Set<String> unexpected = new HashSet<>(results.keySet());
-            unexpected.removeAll(expected.keySet());
-            System.out.printf(
-                    "%s: steady series %d of %d windows exact; burst series %d of %d windows"
-                            + " exact, %d refused, %d problems; %.1f s%n",
-                    prefix,
-                    steadyResults.size(),
-                    steady.size(),
-                    exact,
-                    burstWindows,
-                    partial,
-                    problems.size(),
-                    (System.nanoTime() - t0) / 1e9);
-            assertThat(problems).as("accounting").isEmpty();
-            assertThat(unexpected).as("results of no produced (key, window)").isEmpty();
-            // State released once the windows fired: only the sentinel's pane may remain.
-            assertThat(gauges.get("poolPagesInUse")).as("pool pages in use").isLessThanOrEqualTo(4);
-            assertThat(gauges.get("poolPagesHighWater"))
-                    .as("the pool was used up to its reserve")
-                    .isGreaterThan(gauges.get("poolPagesBudget") / 2);
-            assertThat(managedUsedRunning).as("managed memory in use while running").isPositive();
-            assertThat(managedUsedAfter).as("managed memory in use after cancel").isZero();
+                assertThat(otherReasons).as("other dead letters").isEmpty();
+                assertThat(refusedTotal).as("the budget was exceeded").isPositive();
+                assertThat(gauges.get("refusedSamples")).isEqualTo(refusedTotal);
+                assertThat(refused.keySet())
+                        .as("only new (burst) series are refused")
+                        .allMatch(id -> id.startsWith(BURST_PREFIX));
 
-            List<String> logProblems = new ArrayList<>();
-            try (Stream<Path> logs = Files.list(cluster.logDir())) {
-                for (Path log : logs.toList()) {
-                    for (String line : Files.readAllLines(log, StandardCharsets.ISO_8859_1)) {
-                        if (line.contains("OutOfMemoryError")
-                                || line.toLowerCase().contains("memory leak")
-                                || line.contains("Not all slot managed memory is freed")) {
-                            logProblems.add(log.getFileName() + ": " + line);
+                // The series that existed before the burst: every window complete and exact.
+                Map<String, ExpectedWindows.Window> steady = new HashMap<>();
+                Map<String, List<JsonNode>> steadyResults = new HashMap<>();
+                for (Map.Entry<String, ExpectedWindows.Window> e : expected.entrySet()) {
+                    if (!e.getKey().startsWith(BURST_PREFIX)) {
+                        steady.put(e.getKey(), e.getValue());
+                        if (results.containsKey(e.getKey())) {
+                            steadyResults.put(e.getKey(), results.get(e.getKey()));
                         }
                     }
                 }
+                Reliability.assertExactlyOnce(steady, steadyResults);
+
+                // Burst series: every sample is in a result or refused; windows without refusals
+                // are exact.
+                int exact = 0;
+                int partial = 0;
+                int burstWindows = 0;
+                List<String> problems = new ArrayList<>();
+                for (Map.Entry<String, ExpectedWindows.Window> e : expected.entrySet()) {
+                    String id = e.getKey();
+                    if (!id.startsWith(BURST_PREFIX)) {
+                        continue;
+                    }
+                    burstWindows++;
+                    int n = e.getValue().count();
+                    int r = refused.getOrDefault(id, 0);
+                    List<JsonNode> got = results.get(id);
+                    long counted = got == null ? 0 : got.get(0).get("count").asLong();
+                    if (got != null && got.size() > 1) {
+                        problems.add(id + " emitted " + got.size() + " times");
+                    }
+                    if (counted + r != n) {
+                        problems.add(
+                                id + ": " + counted + " in results + " + r + " refused != " + n);
+                    } else if (r == 0) {
+                        e.getValue().check(id, got.get(0));
+                        exact++;
+                    } else {
+                        partial++;
+                    }
+                }
+                Set<String> unexpected = new HashSet<>(results.keySet());
+                unexpected.removeAll(expected.keySet());
+                System.out.printf(
+                        "%s: steady series %d of %d windows exact; burst series %d of %d windows"
+                                + " exact, %d refused, %d problems; %.1f s%n",
+                        prefix,
+                        steadyResults.size(),
+                        steady.size(),
+                        exact,
+                        burstWindows,
+                        partial,
+                        problems.size(),
+                        (System.nanoTime() - t0) / 1e9);
+                assertThat(problems).as("accounting").isEmpty();
+                assertThat(unexpected).as("results of no produced (key, window)").isEmpty();
+                // State released once the windows fired: only the sentinel's pane may remain.
+                assertThat(gauges.get("poolPagesInUse"))
+                        .as("pool pages in use")
+                        .isLessThanOrEqualTo(4);
+                assertThat(gauges.get("poolPagesHighWater"))
+                        .as("the pool was used up to its reserve")
+                        .isGreaterThan(gauges.get("poolPagesBudget") / 2);
+                assertThat(managedUsedRunning)
+                        .as("managed memory in use while running")
+                        .isPositive();
+                assertThat(managedUsedAfter).as("managed memory in use after cancel").isZero();
+
+                List<String> logProblems = new ArrayList<>();
+                try (Stream<Path> logs = Files.list(cluster.logDir())) {
+                    for (Path log : logs.toList()) {
+                        for (String line : Files.readAllLines(log, StandardCharsets.ISO_8859_1)) {
+                            if (line.contains("OutOfMemoryError")
+                                    || line.toLowerCase().contains("memory leak")
+                                    || line.contains("Not all slot managed memory is freed")) {
+                                logProblems.add(log.getFileName() + ": " + line);
+                            }
+                        }
+                    }
+                }
+                assertThat(logProblems).as("log lines about memory").isEmpty();
             }
-            assertThat(logProblems).as("log lines about memory").isEmpty();
+        } finally {
+            KafkaBroker broker = brokerStart.handle((b, e) -> b).join();
+            if (broker != null) {
+                broker.close();
+            }
         }
     }
 
