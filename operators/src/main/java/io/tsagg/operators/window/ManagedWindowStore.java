@@ -426,7 +426,10 @@ public final class ManagedWindowStore extends PanedWindowStore<ManagedWindowStor
      * refused key.
      */
     boolean admits(Pane p, long keyId) {
-        if (freePages() > reservedPages) {
+        // A new slot may double the pane's probe table or add a column block: that much on top.
+        int pageSize = slab.pool().pageSize();
+        int needed = reservedPages + (int) ((p.growthBytes() + pageSize - 1) / pageSize);
+        if (freePages() > needed) {
             return true;
         }
         for (Pane other : panes) {
@@ -436,7 +439,7 @@ public final class ManagedWindowStore extends PanedWindowStore<ManagedWindowStor
         }
         if (!pressure) {
             flushChunks();
-            return freePages() > reservedPages;
+            return freePages() > needed;
         }
         return false;
     }
@@ -617,6 +620,18 @@ public final class ManagedWindowStore extends PanedWindowStore<ManagedWindowStor
                 }
                 i = (i + 1) & mask;
             }
+        }
+
+        /** Bytes the next {@link #insert} takes at most: a doubled probe table, column blocks. */
+        long growthBytes() {
+            long bytes = 0;
+            if ((size + 1) * 2 > tableCapacity) {
+                bytes += (tableCapacity == 0 ? TABLE_MIN_CAPACITY : tableCapacity * 2L) * 4;
+            }
+            if ((size & BLOCK_MASK) == 0) {
+                bytes += (long) COLUMNS * BLOCK_BYTES;
+            }
+            return bytes;
         }
 
         /** Adds a slot for a key known to be absent; -1 when memory ran out. */
