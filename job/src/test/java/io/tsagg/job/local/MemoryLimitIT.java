@@ -157,7 +157,7 @@ class MemoryLimitIT {
                                 broker.bootstrapServers(),
                                 prefix + "-out",
                                 lastWindow,
-                                Duration.ofMinutes(3),
+                                Duration.ofMinutes(Math.max(3, burst / 200_000)),
                                 Duration.ofSeconds(3),
                                 cluster,
                                 jobId);
