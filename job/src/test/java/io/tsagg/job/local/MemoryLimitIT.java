@@ -178,40 +178,47 @@ class MemoryLimitIT {
 
                 // Refused samples by (key, window), from the dead letters (line protocol).
                 Map<String, Integer> refused = new HashMap<>();
-                int refusedTotal = 0;
+                long[] refusedSamples = {0};
                 Map<String, Integer> otherReasons = new TreeMap<>();
-                for (ConsumerRecord<byte[], byte[]> d :
-                        TopicReader.readCommitted(
-                                broker.bootstrapServers(), new Properties(), prefix + "-dlq")) {
-                    String reason =
-                            new String(
-                                    d.headers().lastHeader("tsagg.reason").value(),
-                                    StandardCharsets.UTF_8);
-                    if (!reason.equals(REFUSED)) {
-                        otherReasons.merge(reason, 1, Integer::sum);
-                        continue;
-                    }
-                    String line = new String(d.value(), StandardCharsets.UTF_8);
-                    long ts =
-                            Long.parseLong(line.substring(line.lastIndexOf(' ') + 1)) / 1_000_000L;
-                    String key;
-                    int samples;
-                    Matcher partial = PARTIAL.matcher(line);
-                    if (partial.find()) {
-                        // A refused partial summary (pre-aggregation): one line for its samples.
-                        key = line.substring(0, partial.start()) + " " + partial.group(1);
-                        samples = Integer.parseInt(partial.group(2));
-                    } else {
-                        // A refused sample: "<series key>=<value> <ns>".
-                        key = line.substring(0, line.lastIndexOf('='));
-                        samples = 1;
-                    }
-                    refused.merge(
-                            key + "@" + Math.floorDiv(ts, WINDOW_MS) * WINDOW_MS,
-                            samples,
-                            Integer::sum);
-                    refusedTotal += samples;
-                }
+                // Streamed: a long run has millions of dead letters.
+                TopicReader.forEachCommitted(
+                        broker.bootstrapServers(),
+                        new Properties(),
+                        prefix + "-dlq",
+                        Duration.ofMinutes(Math.max(2, burst / 200_000)),
+                        d -> {
+                            String reason =
+                                    new String(
+                                            d.headers().lastHeader("tsagg.reason").value(),
+                                            StandardCharsets.UTF_8);
+                            if (!reason.equals(REFUSED)) {
+                                otherReasons.merge(reason, 1, Integer::sum);
+                                return;
+                            }
+                            String line = new String(d.value(), StandardCharsets.UTF_8);
+                            long ts =
+                                    Long.parseLong(line.substring(line.lastIndexOf(' ') + 1))
+                                            / 1_000_000L;
+                            String key;
+                            int samples;
+                            Matcher partial = PARTIAL.matcher(line);
+                            if (partial.find()) {
+                                // A refused partial summary (pre-aggregation): one line for its
+                                // samples.
+                                key = line.substring(0, partial.start()) + " " + partial.group(1);
+                                samples = Integer.parseInt(partial.group(2));
+                            } else {
+                                // A refused sample: "<series key>=<value> <ns>".
+                                key = line.substring(0, line.lastIndexOf('='));
+                                samples = 1;
+                            }
+                            refused.merge(
+                                    key + "@" + Math.floorDiv(ts, WINDOW_MS) * WINDOW_MS,
+                                    samples,
+                                    Integer::sum);
+                            refusedSamples[0] += samples;
+                        });
+                long refusedTotal = refusedSamples[0];
                 System.out.printf(
                         "%s: job %s, %d results, %,d refused samples in dead letters, gauges %s,"
                                 + " managed memory used %,d bytes, %.1f s%n",
