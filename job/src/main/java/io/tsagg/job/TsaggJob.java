@@ -7,10 +7,10 @@ import io.tsagg.job.kafka.DeadLetterRouter;
 import io.tsagg.job.kafka.DeadLetterSerializationSchema;
 import io.tsagg.job.kafka.FrameRecordDeserializer;
 import io.tsagg.job.kafka.KafkaSinks;
+import io.tsagg.job.kafka.KafkaStartupCheck;
 import io.tsagg.job.kafka.LateSampleSerializer;
 import io.tsagg.job.kafka.LineProtocolRecordDeserializer;
 import io.tsagg.job.kafka.ResultSerializer;
-import io.tsagg.job.kafka.TransactionTimeoutCheck;
 import io.tsagg.job.rollup.GroupKeyMapper;
 import io.tsagg.operators.window.PreAggregateOperator;
 import io.tsagg.operators.window.WindowAggregateOperator;
@@ -81,7 +81,7 @@ public final class TsaggJob {
 
     private static final int PRE_AGGREGATE_MEMORY_WEIGHT = 15;
 
-    /** How long the start-up check waits for the broker's configuration. */
+    /** How long the start-up check waits for the broker (unreachable: warn and start anyway). */
     private static final Duration BROKER_CHECK_TIMEOUT = Duration.ofSeconds(30);
 
     private TsaggJob() {}
@@ -94,8 +94,9 @@ public final class TsaggJob {
     }
 
     /**
-     * Parses and checks the arguments (exit code 2 with a message naming the problem), then builds
-     * and runs the job (0).
+     * Parses and checks the arguments and, with {@link KafkaStartupCheck}, the Kafka credentials
+     * and transaction timeout (exit code 2 with a message naming the problem), then builds and runs
+     * the job (0).
      */
     static int run(String[] args) throws Exception {
         if (JobConfig.wantsHelp(args)) {
@@ -105,7 +106,7 @@ public final class TsaggJob {
         JobConfig config;
         try {
             config = JobConfig.parse(args);
-            TransactionTimeoutCheck.check(config, BROKER_CHECK_TIMEOUT);
+            KafkaStartupCheck.check(config, BROKER_CHECK_TIMEOUT);
         } catch (ArgumentException e) {
             System.err.println("tsagg: " + e.getMessage());
             System.err.println("Run with --help to see every argument.");
@@ -325,9 +326,10 @@ public final class TsaggJob {
     private static KafkaRecordDeserializationSchema<MetricRecord> deserializer(
             JobConfig config, GroupKeySpec groupKeys) {
         if ("ilp".equals(config.format())) {
-            return new LineProtocolRecordDeserializer(config.ilpPrecision(), groupKeys);
+            return new LineProtocolRecordDeserializer(
+                    config.ilpPrecision(), groupKeys, config.maxFutureSkew().toMillis());
         }
-        return new FrameRecordDeserializer(groupKeys);
+        return new FrameRecordDeserializer(groupKeys, config.maxFutureSkew().toMillis());
     }
 
     /** Transactional ids must be unique per job and output across the Kafka cluster. */

@@ -132,6 +132,9 @@ public final class JobConfig {
                 if (value == null) {
                     value = valueOf(args, ++i, arg);
                 }
+                if (option == TsaggOptions.MAX_FUTURE_SKEW && value.equals("off")) {
+                    value = "0s";
+                }
                 conf.setString(name, value);
             }
         }
@@ -185,6 +188,7 @@ public final class JobConfig {
         notNegative(TsaggOptions.OUT_OF_ORDERNESS, outOfOrderness());
         notNegative(TsaggOptions.ALLOWED_LATENESS, allowedLateness());
         notNegative(TsaggOptions.IDLE_TIMEOUT, idleTimeout());
+        notNegative(TsaggOptions.MAX_FUTURE_SKEW, maxFutureSkew());
         positive(TsaggOptions.CHECKPOINT_INTERVAL, checkpointInterval());
         positive(TsaggOptions.TRANSACTION_TIMEOUT, transactionTimeout());
         if (exactlyOnce() && transactionTimeout().compareTo(minTransactionTimeout()) < 0) {
@@ -415,6 +419,14 @@ public final class JobConfig {
     /** How long a partition may go without records before it stops holding the watermark. */
     public Duration idleTimeout() {
         return options.get(TsaggOptions.IDLE_TIMEOUT);
+    }
+
+    /**
+     * How far ahead of the wall clock a sample may be; {@link Duration#ZERO}: no limit (the option
+     * was {@code 0} or {@code off}).
+     */
+    public Duration maxFutureSkew() {
+        return options.get(TsaggOptions.MAX_FUTURE_SKEW);
     }
 
     /** Every rollup, the default one (top-level arguments) first if there is one. */

@@ -110,6 +110,16 @@ public final class TsaggOptions {
                             "How long after a window fired a late sample still updates it (the"
                                     + " window is emitted again with the same key and window).");
 
+    public static final ConfigOption<Duration> MAX_FUTURE_SKEW =
+            ConfigOptions.key("max-future-skew")
+                    .durationType()
+                    .defaultValue(Duration.ofHours(1))
+                    .withDescription(
+                            "Samples timestamped more than this ahead of the wall clock (read"
+                                    + " once per Kafka record) go to the dead-letter topic"
+                                    + " (timestamp_in_future) instead of moving the watermark;"
+                                    + " 0 or off: accept any timestamp up to 2262.");
+
     public static final ConfigOption<String> OUTPUT_FORMAT =
             ConfigOptions.key("output-format")
                     .stringType()
@@ -251,6 +261,7 @@ public final class TsaggOptions {
                     OUT_OF_ORDERNESS,
                     ALLOWED_LATENESS,
                     IDLE_TIMEOUT,
+                    MAX_FUTURE_SKEW,
                     OUTPUT_FORMAT,
                     STATS,
                     QUANTILES,

@@ -8,6 +8,7 @@ import io.tsagg.serde.ilp.SeriesKeyBuilder;
 import io.tsagg.serde.key.GroupKeySpec;
 import io.tsagg.serde.record.MetricRecord;
 import io.tsagg.serde.record.RecordTypeInfo;
+import java.nio.charset.StandardCharsets;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
@@ -22,6 +23,11 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  *
  * <p>Samples with a NaN or infinite value are dropped and counted ({@code nonFiniteValues}): they
  * have no meaningful statistics and would poison every aggregate of their window.
+ *
+ * <p>Samples stamped more than the allowed skew ahead of the wall clock ({@code --max-future-skew},
+ * clock read once per record) are dead-lettered one by one with reason {@code timestamp_in_future}
+ * and counted in {@code futureSamples}; the other samples of the frame are used. Their payload is
+ * the sample as a line-protocol line, {@code <series key>=<value> <timestamp ns>}.
  *
  * <p>With {@code --group-by}/{@code --without}, each distinct series id of this reader is mapped to
  * its group key once (a frame's keys are canonical line-protocol keys) and the mapping is cached in
@@ -42,6 +48,7 @@ public final class FrameRecordDeserializer
     public static final long MAX_TIMESTAMP = LineProtocolParser.MAX_TIMESTAMP_MS;
 
     private final GroupKeySpec groupKeys;
+    private final long maxFutureSkewMs;
 
     private transient FrameDecoder decoder;
     private transient SampleEmitter emitter;
@@ -52,19 +59,33 @@ public final class FrameRecordDeserializer
     private transient Long2IntOpenMap groupOfSeries;
     private transient long[] groupIds;
 
-    /** Group keys are the series keys. */
+    /** Group keys are the series keys; any timestamp up to 2262 is accepted. */
     public FrameRecordDeserializer() {
         this(GroupKeySpec.series());
     }
 
+    /** Any timestamp up to 2262 is accepted. */
     public FrameRecordDeserializer(GroupKeySpec groupKeys) {
+        this(groupKeys, 0);
+    }
+
+    /**
+     * @param maxFutureSkewMs samples stamped more than this ahead of the wall clock are
+     *     dead-lettered; 0: no limit
+     */
+    public FrameRecordDeserializer(GroupKeySpec groupKeys, long maxFutureSkewMs) {
+        if (maxFutureSkewMs < 0) {
+            throw new IllegalArgumentException(
+                    "max future skew must be >= 0 ms, got " + maxFutureSkewMs);
+        }
         this.groupKeys = groupKeys;
+        this.maxFutureSkewMs = maxFutureSkewMs;
     }
 
     @Override
     public void open(DeserializationSchema.InitializationContext context) {
         decoder = new FrameDecoder();
-        emitter = new SampleEmitter(context.getMetricGroup());
+        emitter = new SampleEmitter(context.getMetricGroup(), maxFutureSkewMs);
         seriesIds = new long[1024];
         if (!groupKeys.isSeries()) {
             groupKeyBuilder = new SeriesKeyBuilder(groupKeys, Integer.MAX_VALUE);
@@ -130,14 +151,20 @@ public final class FrameRecordDeserializer
             }
             seriesIds[s] = id;
         }
+        long horizon = emitter.futureHorizon();
         int emitted = 0;
         for (int i = 0; i < samples; i++) {
+            long ts = decoder.timestamp(i);
             double v = decoder.value(i);
+            if (ts > horizon) {
+                rejectFuture(kafkaRecord, bytes, i, ts, v, horizon, out);
+                continue;
+            }
             if (!Double.isFinite(v)) {
                 emitter.nonFiniteValues.inc();
                 continue;
             }
-            emitter.sample(seriesIds[decoder.seriesIndex(i)], decoder.timestamp(i), v, out);
+            emitter.sample(seriesIds[decoder.seriesIndex(i)], ts, v, out);
             emitted++;
         }
         emitter.samplesIn.inc(emitted);
@@ -158,6 +185,37 @@ public final class FrameRecordDeserializer
             groupOfSeries.put(seriesId, g);
         }
         return groupIds[g];
+    }
+
+    /** Dead-letters sample {@code i} as a line-protocol line. Not a hot path. */
+    private void rejectFuture(
+            ConsumerRecord<byte[], byte[]> r,
+            byte[] frame,
+            int i,
+            long ts,
+            double value,
+            long horizon,
+            Collector<MetricRecord> out) {
+        int s = decoder.seriesIndex(i);
+        String line =
+                new String(
+                                frame,
+                                decoder.seriesKeyOffset(s),
+                                decoder.seriesKeyLength(s),
+                                StandardCharsets.UTF_8)
+                        + "="
+                        + value
+                        + " "
+                        + ts * 1_000_000L;
+        emitter.rejectFuture(
+                r,
+                line.getBytes(StandardCharsets.UTF_8),
+                -1,
+                1,
+                ts,
+                horizon,
+                "sample " + i + " of the frame",
+                out);
     }
 
     private void reject(

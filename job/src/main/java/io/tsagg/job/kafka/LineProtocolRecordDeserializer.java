@@ -25,6 +25,12 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * Counters: {@code malformedLines} (dead letters; also counted in {@code malformedRecords}), {@code
  * nonNumericFields} (strings and booleans, skipped by policy), {@code nonFiniteValues}.
  *
+ * <p><b>Far-future timestamps.</b> A line whose timestamp is more than {@code --max-future-skew}
+ * ahead of the wall clock (read once per record) goes to the dead-letter output on its own, like a
+ * malformed line, with reason {@code timestamp_in_future}; its samples count in {@code
+ * futureSamples}, not in {@code samplesIn} or {@code malformedLines}. Finding those lines parses
+ * the lines of the record once more, one by one, only for records that have such samples.
+ *
  * <p>Points without a timestamp get the Kafka record's timestamp (the wall clock if the record has
  * none). One instance per source reader, called from its fetcher-to-task thread only.
  */
@@ -34,6 +40,7 @@ public final class LineProtocolRecordDeserializer
 
     private final TimestampPrecision precision;
     private final GroupKeySpec groupKeys;
+    private final long maxFutureSkewMs;
 
     private transient LineProtocolParser parser;
     private transient IngestArena arena;
@@ -41,16 +48,36 @@ public final class LineProtocolRecordDeserializer
     private transient Counter malformedLines;
     private transient Counter nonNumericFields;
 
+    /** Re-parses single lines of records with far-future samples; made on first use. */
+    private transient LineProtocolParser lineParser;
+
+    private transient IngestArena lineArena;
+
+    /** Any timestamp up to 2262 is accepted. */
     public LineProtocolRecordDeserializer(TimestampPrecision precision, GroupKeySpec groupKeys) {
+        this(precision, groupKeys, 0);
+    }
+
+    /**
+     * @param maxFutureSkewMs lines stamped more than this ahead of the wall clock are
+     *     dead-lettered; 0: no limit
+     */
+    public LineProtocolRecordDeserializer(
+            TimestampPrecision precision, GroupKeySpec groupKeys, long maxFutureSkewMs) {
+        if (maxFutureSkewMs < 0) {
+            throw new IllegalArgumentException(
+                    "max future skew must be >= 0 ms, got " + maxFutureSkewMs);
+        }
         this.precision = precision;
         this.groupKeys = groupKeys;
+        this.maxFutureSkewMs = maxFutureSkewMs;
     }
 
     @Override
     public void open(DeserializationSchema.InitializationContext context) {
         parser = new LineProtocolParser(precision, groupKeys);
         arena = new IngestArena();
-        emitter = new SampleEmitter(context.getMetricGroup());
+        emitter = new SampleEmitter(context.getMetricGroup(), maxFutureSkewMs);
         malformedLines = context.getMetricGroup().counter("malformedLines");
         nonNumericFields = context.getMetricGroup().counter("nonNumericFields");
     }
@@ -79,11 +106,21 @@ public final class LineProtocolRecordDeserializer
                     arena.newKeyLength(k),
                     out);
         }
+        long horizon = emitter.futureHorizon();
         int samples = arena.size();
+        int future = 0;
         for (int i = 0; i < samples; i++) {
-            emitter.sample(arena.keyId(i), arena.timestamp(i), arena.value(i), out);
+            long ts = arena.timestamp(i);
+            if (ts > horizon) {
+                future++;
+                continue;
+            }
+            emitter.sample(arena.keyId(i), ts, arena.value(i), out);
         }
-        emitter.samplesIn.inc(samples);
+        emitter.samplesIn.inc(samples - future);
+        if (future > 0) {
+            rejectFutureLines(kafkaRecord, bytes, defaultTimestamp, horizon, out);
+        }
         if (parser.nonNumericFields() > 0) {
             nonNumericFields.inc(parser.nonNumericFields());
         }
@@ -100,6 +137,45 @@ public final class LineProtocolRecordDeserializer
                     parser.rejectedPosition(r),
                     parser.rejectedMessage(r),
                     out);
+        }
+    }
+
+    /**
+     * Dead-letters each line of the record whose samples are stamped beyond {@code horizon} (all
+     * samples of a line share its timestamp). Not a hot path: only for records that have such
+     * samples.
+     */
+    private void rejectFutureLines(
+            ConsumerRecord<byte[], byte[]> kafkaRecord,
+            byte[] bytes,
+            long defaultTimestamp,
+            long horizon,
+            Collector<MetricRecord> out) {
+        if (lineParser == null) {
+            lineParser = new LineProtocolParser(precision, groupKeys);
+            lineArena = new IngestArena();
+        }
+        int start = 0;
+        while (start < bytes.length) {
+            int end = start;
+            while (end < bytes.length && bytes[end] != '\n') {
+                end++;
+            }
+            lineArena.reset();
+            int n = lineParser.parse(bytes, start, end - start, defaultTimestamp, lineArena);
+            if (n > 0 && lineArena.timestamp(0) > horizon) {
+                int length = end > start && bytes[end - 1] == '\r' ? end - 1 - start : end - start;
+                emitter.rejectFuture(
+                        kafkaRecord,
+                        Arrays.copyOfRange(bytes, start, start + length),
+                        start,
+                        n,
+                        lineArena.timestamp(0),
+                        horizon,
+                        "the line at byte " + start,
+                        out);
+            }
+            start = end + 1;
         }
     }
 

@@ -6,10 +6,8 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.common.Node;
@@ -35,14 +33,41 @@ public final class TransactionTimeoutCheck {
     private TransactionTimeoutCheck() {}
 
     /**
+     * Asks the broker with an admin client of its own.
+     *
      * @throws ArgumentException naming both values when the timeout exceeds the broker's maximum
      */
     public static void check(JobConfig config, Duration askTimeout) throws ArgumentException {
         if (!config.exactlyOnce()) {
             return;
         }
+        try (Admin admin = Admin.create(KafkaStartupCheck.adminProperties(config, askTimeout))) {
+            Collection<Node> nodes =
+                    admin.describeCluster()
+                            .nodes()
+                            .get(askTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            check(config, admin, nodes, askTimeout);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ArgumentException e) {
+            throw e;
+        } catch (Exception e) {
+            warnSkipped(e);
+        }
+    }
+
+    /**
+     * Asks one of {@code nodes} through {@code admin}, which has already reached the cluster.
+     *
+     * @throws ArgumentException naming both values when the timeout exceeds the broker's maximum
+     */
+    static void check(JobConfig config, Admin admin, Collection<Node> nodes, Duration askTimeout)
+            throws ArgumentException {
+        if (!config.exactlyOnce()) {
+            return;
+        }
         long timeoutMs = config.transactionTimeout().toMillis();
-        Long brokerMax = brokerMaxTimeoutMs(config, askTimeout);
+        Long brokerMax = brokerMaxTimeoutMs(admin, nodes, askTimeout);
         if (brokerMax == null) {
             return;
         }
@@ -70,23 +95,13 @@ public final class TransactionTimeoutCheck {
     }
 
     /** The broker's {@code transaction.max.timeout.ms}, or null when it cannot be read. */
-    static Long brokerMaxTimeoutMs(JobConfig config, Duration askTimeout) {
-        Properties p = config.kafkaProperties();
-        p.setProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
-        p.setProperty(
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
-                Long.toString(askTimeout.toMillis()));
-        p.setProperty(
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(askTimeout.toMillis()));
-        try (Admin admin = Admin.create(p)) {
-            Collection<Node> nodes =
-                    admin.describeCluster()
-                            .nodes()
-                            .get(askTimeout.toMillis(), TimeUnit.MILLISECONDS);
-            if (nodes.isEmpty()) {
-                LOG.warn("Cannot check {}: the cluster reported no brokers", BROKER_MAX);
-                return null;
-            }
+    private static Long brokerMaxTimeoutMs(
+            Admin admin, Collection<Node> nodes, Duration askTimeout) {
+        if (nodes.isEmpty()) {
+            LOG.warn("Cannot check {}: the cluster reported no brokers", BROKER_MAX);
+            return null;
+        }
+        try {
             ConfigResource broker =
                     new ConfigResource(
                             ConfigResource.Type.BROKER, nodes.iterator().next().idString());
@@ -104,13 +119,17 @@ public final class TransactionTimeoutCheck {
             Thread.currentThread().interrupt();
             return null;
         } catch (Exception e) {
-            LOG.warn(
-                    "Cannot check the transaction timeout against the broker's {} ({}); the job"
-                            + " starts anyway, and fails at its first transaction if the broker"
-                            + " refuses the timeout",
-                    BROKER_MAX,
-                    e.toString());
+            warnSkipped(e);
             return null;
         }
+    }
+
+    private static void warnSkipped(Exception e) {
+        LOG.warn(
+                "Cannot check the transaction timeout against the broker's {} ({}); the job"
+                        + " starts anyway, and fails at its first transaction if the broker"
+                        + " refuses the timeout",
+                BROKER_MAX,
+                e.toString());
     }
 }

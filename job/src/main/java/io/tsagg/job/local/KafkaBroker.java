@@ -22,12 +22,14 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -56,6 +58,13 @@ import org.apache.logging.log4j.Logger;
  * go to {@link #logFile()}; nothing reaches this JVM's console. Startup failures carry the command
  * and the last lines of that log.
  *
+ * <p><b>SASL.</b> With {@link Options#withSaslUser} the broker gets a third listener, {@code
+ * SASL_PLAINTEXT} on its own free port ({@link #saslBootstrapServers()}), with the mechanisms of
+ * the users given: {@code PLAIN} (users in the listener's JAAS configuration) and {@code
+ * SCRAM-SHA-256} / {@code SCRAM-SHA-512} (credentials written into the cluster metadata when the
+ * storage is formatted, {@code StorageTool format --add-scram}, as KRaft requires). The broker
+ * itself and {@link #clientProperties()} keep using the PLAINTEXT listener.
+ *
  * <p>Lifecycle: {@link #kill()} ({@code SIGKILL}, data kept) and {@link #restart()} (same ports,
  * same data) exist for reliability tests. {@link #close()} stops the broker ({@code SIGTERM}, then
  * {@code SIGKILL} after 10 s) and deletes the working directory when this class created it. A JVM
@@ -76,6 +85,9 @@ public final class KafkaBroker implements AutoCloseable {
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
     private static final long POLL_MILLIS = 50;
     private static final int LOG_TAIL_LINES = 50;
+
+    /** What SASL user names and passwords may hold: nothing that needs quoting. */
+    private static final Pattern SASL_NAME = Pattern.compile("[A-Za-z0-9_.@!#%+:/-]+");
 
     /** Picked ports can be taken by someone else before the broker binds them; retry that. */
     private static final int MAX_PORT_ATTEMPTS = 3;
@@ -98,6 +110,9 @@ public final class KafkaBroker implements AutoCloseable {
     private volatile int brokerPort;
 
     private volatile int controllerPort;
+
+    /** The SASL_PLAINTEXT listener's port, 0 without SASL users. */
+    private volatile int saslPort;
 
     /** The current child: the storage formatter during start, then the broker. */
     private volatile Process child;
@@ -158,6 +173,18 @@ public final class KafkaBroker implements AutoCloseable {
     /** The PLAINTEXT (client) listener port; it stays the same across {@link #restart()}. */
     public int port() {
         return brokerPort;
+    }
+
+    /**
+     * {@code 127.0.0.1:<port>} of the SASL_PLAINTEXT listener.
+     *
+     * @throws IllegalStateException if the broker was started without {@link Options#withSaslUser}
+     */
+    public String saslBootstrapServers() {
+        if (options.saslUsers.isEmpty()) {
+            throw new IllegalStateException("the broker has no SASL listener: see withSaslUser");
+        }
+        return HOST + ":" + saslPort;
     }
 
     /** The CONTROLLER listener port. */
@@ -363,11 +390,13 @@ public final class KafkaBroker implements AutoCloseable {
     private void firstStart() throws IOException {
         Runtime.getRuntime().addShutdownHook(shutdownHook);
         synchronized (this) {
-            boolean pickPorts = options.brokerPort == 0 || options.controllerPort == 0;
+            boolean sasl = !options.saslUsers.isEmpty();
+            boolean pickPorts = options.brokerPort == 0 || options.controllerPort == 0 || sasl;
             for (int attempt = 1; ; attempt++) {
-                int[] free = pickPorts ? freePorts() : new int[2];
+                int[] free = pickPorts ? freePorts() : new int[3];
                 brokerPort = options.brokerPort != 0 ? options.brokerPort : free[0];
                 controllerPort = options.controllerPort != 0 ? options.controllerPort : free[1];
+                saslPort = sasl ? free[2] : 0;
                 writeConfiguration();
                 formatStorage();
                 try {
@@ -396,11 +425,18 @@ public final class KafkaBroker implements AutoCloseable {
         // Dynamic quorum, as formatted by "StorageTool format --standalone", which forbids
         // controller.quorum.voters.
         config.put("controller.quorum.bootstrap.servers", controller);
-        config.put("listeners", "PLAINTEXT://" + broker + ",CONTROLLER://" + controller);
-        config.put("advertised.listeners", "PLAINTEXT://" + broker + ",CONTROLLER://" + controller);
+        String listeners = "PLAINTEXT://" + broker + ",CONTROLLER://" + controller;
+        String protocols = "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT";
+        if (!options.saslUsers.isEmpty()) {
+            listeners += ",SASL_PLAINTEXT://" + HOST + ":" + saslPort;
+            protocols += ",SASL_PLAINTEXT:SASL_PLAINTEXT";
+        }
+        config.put("listeners", listeners);
+        config.put("advertised.listeners", listeners);
         config.put("controller.listener.names", "CONTROLLER");
         config.put("inter.broker.listener.name", "PLAINTEXT");
-        config.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        config.put("listener.security.protocol.map", protocols);
+        config.putAll(saslListenerProperties());
         config.put("log.dirs", slashes(dataDir));
         // One node: every internal topic has one replica.
         config.put("offsets.topic.replication.factor", "1");
@@ -455,6 +491,39 @@ public final class KafkaBroker implements AutoCloseable {
         Files.writeString(log4jConfig, log4j, StandardCharsets.UTF_8);
     }
 
+    /** The SASL_PLAINTEXT listener's mechanisms and JAAS configurations; empty without users. */
+    private Map<String, String> saslListenerProperties() {
+        Map<String, String> config = new LinkedHashMap<>();
+        if (options.saslUsers.isEmpty()) {
+            return config;
+        }
+        String prefix = "listener.name.sasl_plaintext.";
+        config.put(
+                prefix + "sasl.enabled.mechanisms", String.join(",", options.saslUsers.keySet()));
+        for (Map.Entry<String, Map<String, String>> m : options.saslUsers.entrySet()) {
+            String mechanism = m.getKey();
+            StringBuilder jaas = new StringBuilder();
+            if (mechanism.equals("PLAIN")) {
+                jaas.append("org.apache.kafka.common.security.plain.PlainLoginModule required");
+                for (Map.Entry<String, String> u : m.getValue().entrySet()) {
+                    jaas.append(" user_")
+                            .append(u.getKey())
+                            .append("=\"")
+                            .append(u.getValue())
+                            .append('"');
+                }
+            } else {
+                // SCRAM users live in the cluster metadata (formatStorage); the module has none.
+                jaas.append("org.apache.kafka.common.security.scram.ScramLoginModule required");
+            }
+            jaas.append(';');
+            config.put(
+                    prefix + mechanism.toLowerCase(Locale.ROOT) + ".sasl.jaas.config",
+                    jaas.toString());
+        }
+        return config;
+    }
+
     private void formatStorage() throws IOException {
         List<String> command = javaCommand(options.heap);
         command.addAll(
@@ -466,6 +535,20 @@ public final class KafkaBroker implements AutoCloseable {
                         "--config",
                         serverProperties.toString(),
                         "--standalone"));
+        for (Map.Entry<String, Map<String, String>> m : options.saslUsers.entrySet()) {
+            if (m.getKey().startsWith("SCRAM-")) {
+                for (Map.Entry<String, String> u : m.getValue().entrySet()) {
+                    command.add("--add-scram");
+                    command.add(
+                            m.getKey()
+                                    + "=[name="
+                                    + u.getKey()
+                                    + ",password=\""
+                                    + u.getValue()
+                                    + "\"]");
+                }
+            }
+        }
         Process p = launch(command);
         awaitExit(p, options.startupTimeout);
         if (closed.get()) {
@@ -656,13 +739,15 @@ public final class KafkaBroker implements AutoCloseable {
                 + tail(logFile, LOG_TAIL_LINES);
     }
 
-    /** The command with the classpath shortened to its entry count. */
+    /** The command with the classpath shortened to its entry count and passwords hidden. */
     private static String abbreviated(List<String> command) {
         StringBuilder text = new StringBuilder();
         for (int i = 0; i < command.size(); i++) {
             String arg = command.get(i);
             if (i > 0 && command.get(i - 1).equals("-cp")) {
                 arg = "<" + arg.split(File.pathSeparator).length + " classpath entries>";
+            } else if (i > 0 && command.get(i - 1).equals("--add-scram")) {
+                arg = arg.replaceAll("password=\"[^\"]*\"", "password=******");
             }
             text.append(i == 0 ? "" : " ").append(arg);
         }
@@ -686,8 +771,9 @@ public final class KafkaBroker implements AutoCloseable {
 
     private static int[] freePorts() throws IOException {
         try (ServerSocket a = new ServerSocket(0, 0, LOOPBACK);
-                ServerSocket b = new ServerSocket(0, 0, LOOPBACK)) {
-            return new int[] {a.getLocalPort(), b.getLocalPort()};
+                ServerSocket b = new ServerSocket(0, 0, LOOPBACK);
+                ServerSocket c = new ServerSocket(0, 0, LOOPBACK)) {
+            return new int[] {a.getLocalPort(), b.getLocalPort(), c.getLocalPort()};
         }
     }
 
@@ -788,6 +874,9 @@ public final class KafkaBroker implements AutoCloseable {
         private int brokerPort;
         private int controllerPort;
 
+        /** Mechanism -> user -> password, in the order given. */
+        private Map<String, Map<String, String>> saslUsers = Map.of();
+
         private Options() {}
 
         /**
@@ -813,6 +902,7 @@ public final class KafkaBroker implements AutoCloseable {
             o.transactionMaxTimeout = transactionMaxTimeout;
             o.brokerPort = brokerPort;
             o.controllerPort = controllerPort;
+            o.saslUsers = saslUsers;
             return o;
         }
 
@@ -905,6 +995,34 @@ public final class KafkaBroker implements AutoCloseable {
             Options o = copy();
             o.brokerPort = brokerPort;
             o.controllerPort = controllerPort;
+            return o;
+        }
+
+        /**
+         * Adds a user of a SASL mechanism, {@code PLAIN}, {@code SCRAM-SHA-256} or {@code
+         * SCRAM-SHA-512}, and with the first one a {@code SASL_PLAINTEXT} listener on a free port
+         * ({@link KafkaBroker#saslBootstrapServers()}). User names and passwords are limited to
+         * letters, digits and {@code -_.@!#%+:/}, so they need no quoting in JAAS and SCRAM
+         * arguments.
+         */
+        public Options withSaslUser(String mechanism, String user, String password) {
+            if (!List.of("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512").contains(mechanism)) {
+                throw new IllegalArgumentException(
+                        "SASL mechanism must be PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512, got "
+                                + mechanism);
+            }
+            if (!SASL_NAME.matcher(user).matches() || !SASL_NAME.matcher(password).matches()) {
+                throw new IllegalArgumentException(
+                        "SASL user names and passwords may hold letters, digits and -_.@!#%+:/"
+                                + " only (user '"
+                                + user
+                                + "')");
+            }
+            Map<String, Map<String, String>> map = new LinkedHashMap<>();
+            saslUsers.forEach((k, v) -> map.put(k, new LinkedHashMap<>(v)));
+            map.computeIfAbsent(mechanism, k -> new LinkedHashMap<>()).put(user, password);
+            Options o = copy();
+            o.saslUsers = Collections.unmodifiableMap(map);
             return o;
         }
 

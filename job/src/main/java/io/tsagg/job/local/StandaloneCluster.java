@@ -489,6 +489,31 @@ public final class StandaloneCluster implements AutoCloseable {
      */
     public synchronized String submit(Path jar, List<String> args, String savepoint)
             throws IOException {
+        ClientRun run = run(jar, args, savepoint);
+        Matcher m = JOB_ID.matcher(run.output());
+        if (run.exitCode() != 0 || !m.find()) {
+            throw new IOException(
+                    "flink run failed (exit "
+                            + run.exitCode()
+                            + "); "
+                            + run.outputFile()
+                            + ":\n"
+                            + KafkaBroker.tail(run.outputFile(), LOG_TAIL_LINES));
+        }
+        LOG.info("Submitted {} as job {}", jar.getFileName(), m.group(1));
+        return m.group(1);
+    }
+
+    /** What one {@code flink run} client did: exit code, output (stdout and stderr), its file. */
+    public record ClientRun(int exitCode, String output, Path outputFile, Duration took) {}
+
+    /**
+     * Runs {@code flink run -d [-s savepoint] jar args} like {@link #submit} and returns what the
+     * client did, whether it submitted a job or not (a job whose {@code main} refuses its arguments
+     * exits with its own code).
+     */
+    public synchronized ClientRun run(Path jar, List<String> args, String savepoint)
+            throws IOException {
         checkOpen();
         if (!Files.isRegularFile(jar)) {
             throw new IOException("No job jar at " + jar.toAbsolutePath());
@@ -517,6 +542,7 @@ public final class StandaloneCluster implements AutoCloseable {
                         .redirectOutput(out.toFile())
                         .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         builder.environment().put("FLINK_CONF_DIR", confDir.toString());
+        long start = System.nanoTime();
         Process client = builder.start();
         try {
             if (!client.waitFor(CLI_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -528,19 +554,11 @@ public final class StandaloneCluster implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("Interrupted while submitting " + jar);
         }
-        String output = Files.readString(out, StandardCharsets.UTF_8);
-        Matcher m = JOB_ID.matcher(output);
-        if (client.exitValue() != 0 || !m.find()) {
-            throw new IOException(
-                    "flink run failed (exit "
-                            + client.exitValue()
-                            + "); "
-                            + out
-                            + ":\n"
-                            + KafkaBroker.tail(out, LOG_TAIL_LINES));
-        }
-        LOG.info("Submitted {} as job {}", jar.getFileName(), m.group(1));
-        return m.group(1);
+        return new ClientRun(
+                client.exitValue(),
+                Files.readString(out, StandardCharsets.UTF_8),
+                out,
+                Duration.ofNanos(System.nanoTime() - start));
     }
 
     /** The jobs the JobManager knows, as (id, name, state). */

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -21,6 +22,23 @@ public final class TopicReader {
 
     public static List<ConsumerRecord<byte[], byte[]>> readCommitted(
             String bootstrapServers, Properties extra, String topic) {
+        List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
+        forEachCommitted(bootstrapServers, extra, topic, Duration.ofMinutes(2), out::add);
+        return out;
+    }
+
+    /**
+     * Hands every committed record of the topic to {@code action}, one at a time, without keeping
+     * them (for topics too large to hold in memory).
+     *
+     * @throws IllegalStateException if the end is not reached within {@code timeout}
+     */
+    public static void forEachCommitted(
+            String bootstrapServers,
+            Properties extra,
+            String topic,
+            Duration timeout,
+            Consumer<ConsumerRecord<byte[], byte[]>> action) {
         Properties p = new Properties();
         p.putAll(extra);
         p.put("bootstrap.servers", bootstrapServers);
@@ -28,7 +46,6 @@ public final class TopicReader {
         p.put("enable.auto.commit", "false");
         p.put("key.deserializer", ByteArrayDeserializer.class.getName());
         p.put("value.deserializer", ByteArrayDeserializer.class.getName());
-        List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p)) {
             List<TopicPartition> partitions = new ArrayList<>();
             for (PartitionInfo info : consumer.partitionsFor(topic, Duration.ofSeconds(30))) {
@@ -44,7 +61,7 @@ public final class TopicReader {
             consumer.seekToBeginning(partitions);
             // With read_committed, end offsets are the last stable offsets.
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+            long deadline = System.nanoTime() + timeout.toNanos();
             while (!reached(consumer, end)) {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException(
@@ -52,11 +69,10 @@ public final class TopicReader {
                 }
                 ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(200));
                 for (ConsumerRecord<byte[], byte[]> r : records) {
-                    out.add(r);
+                    action.accept(r);
                 }
             }
         }
-        return out;
     }
 
     private static boolean reached(

@@ -38,6 +38,20 @@ class JobConfigTest {
     }
 
     @Test
+    void shouldLimitFutureTimestampsToOneHourByDefaultAndAcceptOffOrZero() throws Exception {
+        assertThat(JobConfig.parse(REQUIRED).maxFutureSkew()).isEqualTo(Duration.ofHours(1));
+        assertThat(JobConfig.parse(with("--max-future-skew", "10m")).maxFutureSkew())
+                .isEqualTo(Duration.ofMinutes(10));
+        assertThat(JobConfig.parse(with("--max-future-skew", "off")).maxFutureSkew()).isZero();
+        assertThat(JobConfig.parse(with("--max-future-skew=off")).maxFutureSkew()).isZero();
+        assertThat(JobConfig.parse(with("--max-future-skew", "0")).maxFutureSkew()).isZero();
+        assertThatThrownBy(() -> JobConfig.parse(with("--max-future-skew", "-1s")))
+                .isInstanceOf(ArgumentException.class)
+                .hasMessageContaining("--max-future-skew");
+        assertThat(JobConfig.usage("x")).contains("--max-future-skew");
+    }
+
+    @Test
     void shouldParseDurationsFlagsAndKafkaProperties() throws Exception {
         JobConfig c =
                 JobConfig.parse(

@@ -39,10 +39,13 @@ import org.junit.jupiter.api.Test;
  * wrong magic or version, absurd counts, out-of-range timestamps, tombstones, 900 KB of noise) and
  * malformed lines (1 MB lines, invalid UTF-8, escape abuse, 300 and 10,000 tags, bad numbers,
  * unterminated strings, bad timestamps, NaN) interleaved with generated good data and hostile but
- * valid records (10,000 series in one frame, NaN/Inf values, extreme magnitudes, timestamps in 2000
- * and 2100). The job must stay up (no restart), dead-letter every bad record or line once with a
- * reason, count every good sample in the results, and report the same numbers in its metrics (read
- * through the REST API).
+ * valid records (10,000 series in one frame, NaN/Inf values, extreme magnitudes, a timestamp in
+ * 2000). Samples far in the future (2100, and 2 hours ahead of the clock, beyond the default {@code
+ * --max-future-skew} of 1 hour) come first in a partition and inside good records: they must be
+ * dead-lettered ({@code timestamp_in_future}) without moving the watermark, so the good data after
+ * them is not late and its windows stay exact. The job must stay up (no restart), dead-letter every
+ * bad record or line once with a reason, count every good sample in the results, and report the
+ * same numbers in its metrics (read through the REST API).
  */
 class HostileInputIT {
     private static final long WINDOW_MS = 10_000;
@@ -178,8 +181,26 @@ class HostileInputIT {
         byte[] past = frame("hostile,kind=past v", new long[] {YEAR_2000}, new double[] {7});
         expect(expected, "hostile,kind=past v", YEAR_2000, 7);
         goodSamples += 1;
+        // Far-future samples: one frame first in partition 1, one sample inside a good frame.
+        List<Bad> dead = new ArrayList<>(bad);
         byte[] future = frame("hostile,kind=future v", new long[] {YEAR_2100}, new double[] {9});
-        goodSamples += 1; // counted, but its window never closes
+        dead.add(
+                new Bad(
+                        "sample in 2100",
+                        utf8("hostile,kind=future v=9.0 " + YEAR_2100 * 1_000_000L),
+                        Set.of("timestamp_in_future")));
+        long soon = System.currentTimeMillis() + 2 * 3_600_000L;
+        FrameWriter mixedFuture = new FrameWriter();
+        mixedFuture.addSample(mixedFuture.addSeries("hostile,kind=mixed v"), HOSTILE_TS + 6, 3);
+        mixedFuture.addSample(mixedFuture.addSeries("hostile,kind=soon v"), soon, 4);
+        goodHostile.add(mixedFuture.toByteArray());
+        expect(expected, "hostile,kind=mixed v", HOSTILE_TS + 6, 3);
+        goodSamples += 1;
+        dead.add(
+                new Bad(
+                        "sample 2 h ahead in a good frame",
+                        utf8("hostile,kind=soon v=4.0 " + soon * 1_000_000L),
+                        Set.of("timestamp_in_future")));
 
         byte[] sentinel =
                 frame(
@@ -196,7 +217,7 @@ class HostileInputIT {
                 prefix,
                 jobId,
                 expected,
-                bad,
+                dead,
                 Map.of(
                         "recordsIn",
                         records,
@@ -205,7 +226,9 @@ class HostileInputIT {
                         "malformedRecords",
                         (long) bad.size(),
                         "nonFiniteValues",
-                        3L));
+                        3L,
+                        "futureSamples",
+                        2L));
     }
 
     // ------------------------------------------------------------------ line protocol
@@ -299,7 +322,12 @@ class HostileInputIT {
         byte[] past = utf8("hostile_past,host=a v=7 " + YEAR_2000 * 1_000_000L);
         expect(expected, "hostile_past,host=a v", YEAR_2000, 7);
         goodSamples += 1;
+        // Far-future lines: one record first in partition 1, one line inside a good record.
         byte[] future = utf8("hostile_future,host=a v=9 " + YEAR_2100 * 1_000_000L);
+        long soon = (System.currentTimeMillis() + 2 * 3_600_000L) * 1_000_000L;
+        String soonLine = "hostile_soon,host=b v=2,w=3 " + soon;
+        goodHostile.add(utf8("hostile_soon,host=a v=1 " + t + "\n" + soonLine));
+        expect(expected, "hostile_soon,host=a v", HOSTILE_TS, 1);
         goodSamples += 1;
         byte[] sentinel =
                 utf8(
@@ -313,6 +341,13 @@ class HostileInputIT {
         goodSamples += 2; // sentinels
         List<Bad> allBad = new ArrayList<>(bad);
         allBad.add(mixed);
+        long malformedLines = allBad.size() - 1; // not the tombstone
+        allBad.add(new Bad("line in 2100", future, Set.of("timestamp_in_future")));
+        allBad.add(
+                new Bad(
+                        "line 2 h ahead in a good record",
+                        utf8(soonLine),
+                        Set.of("timestamp_in_future")));
 
         String jobId =
                 cluster.submit(
@@ -329,11 +364,13 @@ class HostileInputIT {
                                 "samplesIn",
                                 goodSamples,
                                 "malformedLines",
-                                (long) allBad.size() - 1, // not the tombstone
+                                malformedLines,
                                 "nonFiniteValues",
                                 2L,
                                 "nonNumericFields",
-                                2L));
+                                2L,
+                                "futureSamples",
+                                3L));
         assertThat(actual).hasSize(expected.size() + 1);
     }
 
@@ -503,9 +540,10 @@ class HostileInputIT {
     }
 
     /**
-     * Produces the corpus: {@code past} first on partition 0, then the good records round-robin
-     * with a hostile-good or bad record after every 5th, the sentinel on every partition, and
-     * {@code future} last on partition 0. Returns the number of records.
+     * Produces the corpus: {@code past} first on partition 0 and {@code future} first on partition
+     * 1 (if it moved the watermark, everything after it in that partition would be late), then the
+     * good records round-robin with a hostile-good or bad record after every 5th, and the sentinel
+     * on every partition. Returns the number of records.
      */
     private static long produce(
             String topic,
@@ -533,6 +571,8 @@ class HostileInputIT {
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {
             producer.send(new ProducerRecord<>(topic, 0, null, null, past)).get();
             records++;
+            producer.send(new ProducerRecord<>(topic, 1, null, null, future)).get();
+            records++;
             int next = 0;
             for (int i = 0; i < good.size(); i++) {
                 int partition = i % 2;
@@ -554,8 +594,6 @@ class HostileInputIT {
                 producer.send(new ProducerRecord<>(topic, partition, null, null, sentinel)).get();
                 records++;
             }
-            producer.send(new ProducerRecord<>(topic, 0, null, null, future)).get();
-            records++;
         }
         return records;
     }

@@ -49,6 +49,53 @@ class KafkaBrokerTest {
     }
 
     @Test
+    void shouldAuthenticatePlainAndScramUsersOnItsSaslListenerAndRefuseWrongPasswords()
+            throws Exception {
+        try (KafkaBroker sasl =
+                KafkaBroker.start(
+                        KafkaBroker.Options.defaults()
+                                .withSaslUser("PLAIN", "plain-user", "plain-Pw-1")
+                                .withSaslUser("SCRAM-SHA-256", "scram-user", "scram-Pw-2"))) {
+            assertThat(describeCluster(sasl, "PLAIN", "plain-user", "plain-Pw-1")).isEqualTo("ok");
+            assertThat(describeCluster(sasl, "SCRAM-SHA-256", "scram-user", "scram-Pw-2"))
+                    .isEqualTo("ok");
+            assertThat(describeCluster(sasl, "SCRAM-SHA-256", "scram-user", "wrong"))
+                    .contains("SaslAuthenticationException");
+            assertThat(describeCluster(sasl, "PLAIN", "plain-user", "wrong"))
+                    .contains("SaslAuthenticationException");
+            // The PLAIN user is not a SCRAM user.
+            assertThat(describeCluster(sasl, "SCRAM-SHA-256", "plain-user", "plain-Pw-1"))
+                    .contains("SaslAuthenticationException");
+            assertThat(Files.readString(sasl.logFile())).doesNotContain("scram-Pw-2");
+        }
+    }
+
+    /** "ok", or the exception a describeCluster through the SASL listener ended with. */
+    private static String describeCluster(
+            KafkaBroker b, String mechanism, String user, String password) throws Exception {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", b.saslBootstrapServers());
+        p.put("security.protocol", "SASL_PLAINTEXT");
+        p.put("sasl.mechanism", mechanism);
+        String module =
+                mechanism.equals("PLAIN")
+                        ? "org.apache.kafka.common.security.plain.PlainLoginModule"
+                        : "org.apache.kafka.common.security.scram.ScramLoginModule";
+        p.put(
+                "sasl.jaas.config",
+                module + " required username=\"" + user + "\" password=\"" + password + "\";");
+        p.put("default.api.timeout.ms", "20000");
+        p.put("request.timeout.ms", "10000");
+        try (org.apache.kafka.clients.admin.Admin admin =
+                org.apache.kafka.clients.admin.Admin.create(p)) {
+            admin.describeCluster().nodes().get(30, java.util.concurrent.TimeUnit.SECONDS);
+            return "ok";
+        } catch (java.util.concurrent.ExecutionException e) {
+            return e.getCause().toString();
+        }
+    }
+
+    @Test
     void shouldReadAllRecordsWhenTransactionCommits() throws IOException {
         broker.createTopics(3, "committed");
 

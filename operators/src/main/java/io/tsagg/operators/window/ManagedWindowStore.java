@@ -57,6 +57,13 @@ import org.apache.flink.core.memory.MemorySegment;
  * QuantileWindowStoreTest}), 8 samples or fewer a 128-byte block; from 25 samples, the buckets of a
  * gauge moving within a factor of 1.5 (21 at 1%) still fit in 256 bytes.
  *
+ * <p>The last eighth of the pool is a reserve for keys that already have state: once fewer pages
+ * than that are free (after folding the chunks once), a new (key, pane) is admitted only for a key
+ * held in another live pane ({@link #admits}). So a burst of new keys (a cardinality explosion) is
+ * refused while the series that were there before it keep opening their next panes, and their
+ * results stay complete. A key counts as new when none of the live panes holds it: one that reports
+ * less often than a pane lives is new again at each report.
+ *
  * <p>Single-threaded. {@link #close()} frees every block (the pool goes back to Flink separately).
  */
 public final class ManagedWindowStore extends PanedWindowStore<ManagedWindowStore.Pane> {
@@ -114,6 +121,9 @@ public final class ManagedWindowStore extends PanedWindowStore<ManagedWindowStor
 
     private final int sketchMinClass = SlabAllocator.sizeClass(QuantileSketch.MIN_BYTES);
 
+    /** Free pages below which only keys with state in another live pane get a new slot. */
+    private int reservedPages;
+
     private long chunkFlushes;
     private long refused;
 
@@ -149,6 +159,7 @@ public final class ManagedWindowStore extends PanedWindowStore<ManagedWindowStor
                                 Math.min(QuantileSketch.DEFAULT_MAX_BYTES, slab.pool().pageSize()))
                         : null;
         this.unitBits = slab.pageShift() - 6;
+        this.reservedPages = Math.max(1, slab.pool().maxPages() >> 3);
         if (slab.pool().maxPages() > 1 << (CLASS_SHIFT - unitBits)) {
             throw new IllegalArgumentException(
                     "the managed store addresses at most "
@@ -165,7 +176,7 @@ public final class ManagedWindowStore extends PanedWindowStore<ManagedWindowStor
         Pane p = paneFor(paneStart);
         int slot = p.find(keyId);
         if (slot < 0) {
-            slot = newSlot(p, keyId, null);
+            slot = admits(p, keyId) ? newSlot(p, keyId, null) : -1;
             if (slot < 0) {
                 refused++;
                 return false;
@@ -240,7 +251,7 @@ public final class ManagedWindowStore extends PanedWindowStore<ManagedWindowStor
         // A new slot starts as a copy of the partial's sketch; an existing one merges it.
         boolean sketchMerged = false;
         if (slot < 0) {
-            slot = newSlot(p, keyId, sketch == null ? null : sketchOf(s));
+            slot = admits(p, keyId) ? newSlot(p, keyId, sketch == null ? null : sketchOf(s)) : -1;
             if (slot < 0) {
                 refused += s.count;
                 return false;
@@ -585,6 +596,44 @@ public final class ManagedWindowStore extends PanedWindowStore<ManagedWindowStor
         return slot;
     }
 
+    /**
+     * Whether a key without a slot in pane {@code p} may have one: always while more than the
+     * reserve is free; inside the reserve only if another live pane holds the key, after folding
+     * every chunk once. Not a hot path: once per new (key, pane), and per sample (or partial) of a
+     * refused key.
+     */
+    /**
+     * No reserve for keys with state: a new key may take the last free page. For a store that is
+     * emptied whenever it fills (the pre-aggregator's), where no key needs to keep its panes.
+     */
+    public ManagedWindowStore withoutReserve() {
+        reservedPages = 0;
+        return this;
+    }
+
+    boolean admits(Pane p, long keyId) {
+        // A new slot may double the pane's probe table or add a column block: that much on top.
+        int pageSize = slab.pool().pageSize();
+        int needed = reservedPages + (int) ((p.growthBytes() + pageSize - 1) / pageSize);
+        if (freePages() > needed) {
+            return true;
+        }
+        for (Pane other : panes) {
+            if (other != p && other.find(keyId) >= 0) {
+                return true;
+            }
+        }
+        if (!pressure) {
+            flushChunks();
+            return freePages() > needed;
+        }
+        return false;
+    }
+
+    private int freePages() {
+        return slab.pool().maxPages() - slab.pool().pagesInUse();
+    }
+
     /** Folds the raw values of one slot's chunk into its summary. */
     private void reduceSlot(Pane p, int slot) {
         int b = slot >>> BLOCK_SHIFT;
@@ -770,6 +819,18 @@ public final class ManagedWindowStore extends PanedWindowStore<ManagedWindowStor
                 }
                 i = (i + 1) & mask;
             }
+        }
+
+        /** Bytes the next {@link #insert} takes at most: a doubled probe table, column blocks. */
+        long growthBytes() {
+            long bytes = 0;
+            if ((size + 1) * 2 > tableCapacity) {
+                bytes += (tableCapacity == 0 ? TABLE_MIN_CAPACITY : tableCapacity * 2L) * 4;
+            }
+            if ((size & BLOCK_MASK) == 0) {
+                bytes += (long) columns * BLOCK_BYTES;
+            }
+            return bytes;
         }
 
         /** Adds a slot for a key known to be absent; -1 when memory ran out. */

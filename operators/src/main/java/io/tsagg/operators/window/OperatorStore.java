@@ -35,11 +35,16 @@ final class OperatorStore implements AutoCloseable {
      * @param quantileAccuracy relative accuracy of per-slot quantile sketches in (0, 1), or 0 for
      *     none
      */
+    /**
+     * @param reserveForKeysWithState keep the last eighth of the pool for keys with state (see
+     *     {@link ManagedWindowStore}); off for a store that is simply emptied when full
+     */
     static OperatorStore create(
             AbstractStreamOperator<?> operator,
             String name,
             WindowSpec spec,
             double quantileAccuracy,
+            boolean reserveForKeysWithState,
             Logger log) {
         Environment env = operator.getContainingTask().getEnvironment();
         MemoryManager memoryManager = env.getMemoryManager();
@@ -70,10 +75,10 @@ final class OperatorStore implements AutoCloseable {
                 budget >> 20,
                 pool.pageSize(),
                 kernels.name());
-        return new OperatorStore(
+        ManagedWindowStore store =
                 new ManagedWindowStore(
-                        new SlabAllocator(pool), spec, new ChunkReducer(kernels), quantileAccuracy),
-                pool);
+                        new SlabAllocator(pool), spec, new ChunkReducer(kernels), quantileAccuracy);
+        return new OperatorStore(reserveForKeysWithState ? store : store.withoutReserve(), pool);
     }
 
     /** Pool gauges (managed store only), and the store's size gauges. */

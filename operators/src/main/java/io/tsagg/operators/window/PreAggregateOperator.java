@@ -111,7 +111,7 @@ public final class PreAggregateOperator extends AbstractStreamOperator<MetricRec
     @Override
     public void open() throws Exception {
         super.open();
-        memory = OperatorStore.create(this, getOperatorName(), spec, quantileAccuracy, LOG);
+        memory = OperatorStore.create(this, getOperatorName(), spec, quantileAccuracy, false, LOG);
         store = memory.store;
         codec = new PartialCodec();
         partial = new MetricRecord();

@@ -181,7 +181,7 @@ public final class WindowAggregateOperator extends AbstractStreamOperator<Window
     @Override
     public void initializeState(StateInitializationContext context) throws Exception {
         super.initializeState(context);
-        memory = OperatorStore.create(this, getOperatorName(), spec, quantileAccuracy, LOG);
+        memory = OperatorStore.create(this, getOperatorName(), spec, quantileAccuracy, true, LOG);
         store = memory.store;
         dictionary = new KeyDictionary();
         watermark = Long.MIN_VALUE;

@@ -244,6 +244,55 @@ class ManagedWindowStoreTest {
     }
 
     @Test
+    void shouldRefuseABurstOfNewKeysButKeepOpeningPanesForKeysWithState() throws Exception {
+        store.close();
+        pool.close();
+        pool = PagePool.unmanaged(32 * 1024, 2L << 20);
+        store = newStore(pool);
+        long pane = SPEC.paneSize();
+        // 300 steady keys in pane 0, then a burst of new keys until the pool is nearly full.
+        for (long k = 0; k < 300; k++) {
+            assertThat(store.add(k, 0, 1, k)).isTrue();
+        }
+        int burstRefused = 0;
+        for (long k = 1_000_000; k < 1_100_000; k++) {
+            if (!store.add(k, 0, 2, 1.0)) {
+                burstRefused++;
+            }
+        }
+        assertThat(burstRefused).isPositive();
+        long refusedBefore = store.refusedSamples();
+        // The steady keys open their next two panes, ten samples each: nothing is refused.
+        Map<Long, Summary> expected = new HashMap<>();
+        for (int p = 1; p <= 2; p++) {
+            for (long k = 0; k < 300; k++) {
+                for (int i = 0; i < 10; i++) {
+                    long ts = p * pane + i;
+                    assertThat(store.add(k, p * pane, ts, k * 10 + i)).as("key %d", k).isTrue();
+                    if (p == 1) {
+                        expected.computeIfAbsent(k, x -> new Summary()).add(ts, k * 10 + i);
+                    }
+                }
+            }
+        }
+        assertThat(store.refusedSamples()).isEqualTo(refusedBefore);
+        // A key that is new in these panes is still refused, in both.
+        assertThat(store.add(7_000_000, pane, pane, 1.0)).isFalse();
+        assertThat(store.add(7_000_000, 2 * pane, 2 * pane, 1.0)).isFalse();
+        Map<Long, Summary> actual = window(store, pane, 2 * pane);
+        assertThat(actual.keySet()).isEqualTo(expected.keySet());
+        for (Map.Entry<Long, Summary> e : expected.entrySet()) {
+            Summary a = actual.get(e.getKey());
+            assertThat(a.count()).isEqualTo(10);
+            assertThat(a.sum()).isEqualTo(e.getValue().sum());
+            assertThat(a.min()).isEqualTo(e.getValue().min());
+            assertThat(a.max()).isEqualTo(e.getValue().max());
+            assertThat(a.first()).isEqualTo(e.getValue().first());
+            assertThat(a.last()).isEqualTo(e.getValue().last());
+        }
+    }
+
+    @Test
     void shouldFreeEverythingWhenPanesAreDropped() throws Exception {
         feed(store, 3, 50_000, 5_000);
         assertThat(pool.pagesInUse()).isPositive();
