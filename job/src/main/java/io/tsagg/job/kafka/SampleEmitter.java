@@ -84,27 +84,24 @@ final class SampleEmitter {
             Collector<MetricRecord> out) {
         futureSamples.inc(samples);
         long ahead = timestampMs - (horizon - maxFutureSkewMs);
-        out.collect(
-                record.setRejected(
-                        new DeadLetter(
-                                payload,
-                                r.topic(),
-                                r.partition(),
-                                r.offset(),
-                                TIMESTAMP_IN_FUTURE,
-                                what
-                                        + " has timestamp "
-                                        + timestampMs
-                                        + " ms ("
-                                        + Instant.ofEpochMilli(timestampMs)
-                                        + "), "
-                                        + ahead
-                                        + " ms ahead of the wall clock when it was read; the"
-                                        + " limit is --max-future-skew "
-                                        + maxFutureSkewMs
-                                        + " ms (it would move the watermark and make every later"
-                                        + " sample of its partition late)",
-                                position)));
+        deadLetter(
+                r,
+                payload,
+                TIMESTAMP_IN_FUTURE,
+                position,
+                what
+                        + " has timestamp "
+                        + timestampMs
+                        + " ms ("
+                        + Instant.ofEpochMilli(timestampMs)
+                        + "), "
+                        + ahead
+                        + " ms ahead of the wall clock when it was read; the limit is"
+                        + " --max-future-skew "
+                        + maxFutureSkewMs
+                        + " ms (it would move the watermark and make every later sample of its"
+                        + " partition late)",
+                out);
     }
 
     /** Emits the dictionary record of {@code id} unless this reader has done so already. */
@@ -132,6 +129,16 @@ final class SampleEmitter {
             String message,
             Collector<MetricRecord> out) {
         malformedRecords.inc();
+        deadLetter(r, payload, reason, position, message, out);
+    }
+
+    private void deadLetter(
+            ConsumerRecord<byte[], byte[]> r,
+            byte[] payload,
+            String reason,
+            long position,
+            String message,
+            Collector<MetricRecord> out) {
         out.collect(
                 record.setRejected(
                         new DeadLetter(
