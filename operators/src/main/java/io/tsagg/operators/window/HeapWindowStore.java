@@ -12,7 +12,8 @@ import org.apache.flink.core.memory.DataOutputView;
  * slot, and a primitive map from key id to slot. Panes are recycled when dropped. With quantiles,
  * each slot also has a {@link HeapQuantileSketch} (recycled with its pane).
  *
- * <p>Single-threaded. Has no memory budget of its own: {@link #add} always succeeds.
+ * <p>Single-threaded. Has no memory budget of its own: {@link #add} succeeds unless the store was
+ * made with a maximum number of entries and a new (key, pane) would exceed it.
  */
 public final class HeapWindowStore extends PanedWindowStore<HeapWindowStore.Pane> {
 
@@ -26,8 +27,24 @@ public final class HeapWindowStore extends PanedWindowStore<HeapWindowStore.Pane
      *     none
      */
     public HeapWindowStore(double quantileAccuracy) {
-        super(quantileAccuracy);
+        this(quantileAccuracy, Long.MAX_VALUE);
     }
+
+    /**
+     * @param quantileAccuracy relative accuracy of per-slot quantile sketches in (0, 1), or 0 for
+     *     none
+     * @param maxEntries (key, pane) entries held at most: {@link #add} and {@link #merge} refuse a
+     *     new one beyond
+     */
+    public HeapWindowStore(double quantileAccuracy, long maxEntries) {
+        super(quantileAccuracy);
+        this.maxEntries = maxEntries;
+    }
+
+    private final long maxEntries;
+
+    /** Live (key, pane) entries, kept as slots are made and panes dropped. */
+    private long entries;
 
     @Override
     Pane newPane() {
@@ -36,7 +53,13 @@ public final class HeapWindowStore extends PanedWindowStore<HeapWindowStore.Pane
 
     @Override
     public boolean add(long keyId, long paneStart, long timestamp, double value) {
-        paneFor(paneStart).add(keyId, timestamp, value);
+        Pane p = paneFor(paneStart);
+        if (entries >= maxEntries && p.find(keyId) < 0) {
+            return false;
+        }
+        int before = p.size;
+        p.add(keyId, timestamp, value);
+        entries += p.size - before;
         return true;
     }
 
@@ -44,10 +67,20 @@ public final class HeapWindowStore extends PanedWindowStore<HeapWindowStore.Pane
     public boolean merge(long keyId, long paneStart, Summary partial) {
         if (partial.count() > 0) {
             Pane p = paneFor(paneStart);
+            if (entries >= maxEntries && p.find(keyId) < 0) {
+                return false;
+            }
+            int before = p.size;
             int slot = p.slotFor(keyId);
+            entries += p.size - before;
             p.store(slot, p.load(slot, scratch).merge(partial));
         }
         return true;
+    }
+
+    @Override
+    void afterDrop() {
+        entries = liveEntries();
     }
 
     @Override
@@ -75,7 +108,9 @@ public final class HeapWindowStore extends PanedWindowStore<HeapWindowStore.Pane
         for (int r = 0; r < raw; r++) {
             scratch.addValue(in.readDouble()); // the written sketch holds raw values already
         }
+        int before = p.size;
         p.store(p.slotFor(keyId), scratch);
+        entries += p.size - before;
     }
 
     /** One pane: SoA summary columns, slot per key. */

@@ -196,22 +196,7 @@ public final class ManagedWindowStore extends PanedWindowStore<ManagedWindowStor
         long state = p.get(STATE, b, at);
         int count = (int) state;
         int delta = (int) (timestamp - paneStart);
-        if (count == 0) {
-            p.put(TIMES, b, at, ((long) delta << 32) | (delta & 0xFFFF_FFFFL));
-            p.putDouble(FIRST, b, at, value);
-            p.putDouble(LAST, b, at, value);
-        } else {
-            long times = p.get(TIMES, b, at);
-            if (Integer.compareUnsigned(delta, (int) (times >>> 32)) < 0) {
-                times = ((long) delta << 32) | (times & 0xFFFF_FFFFL);
-                p.putDouble(FIRST, b, at, value);
-            }
-            if (Integer.compareUnsigned(delta, (int) times) >= 0) {
-                times = (times & 0xFFFF_FFFF_0000_0000L) | (delta & 0xFFFF_FFFFL);
-                p.putDouble(LAST, b, at, value);
-            }
-            p.put(TIMES, b, at, times);
-        }
+        firstAndLast(p, b, at, count == 0, delta, value, delta, value);
         int chunk = (int) (state >>> 32);
         if (chunk == NO_CHUNK) {
             chunk = pressure ? NO_CHUNK : newChunk(0);
@@ -286,26 +271,49 @@ public final class ManagedWindowStore extends PanedWindowStore<ManagedWindowStor
                 s.max,
                 s.mean(),
                 s.m2);
-        int firstDelta = (int) (s.firstTs - paneStart);
-        int lastDelta = (int) (s.lastTs - paneStart);
-        if (count == 0) {
-            p.put(TIMES, b, at, ((long) firstDelta << 32) | (lastDelta & 0xFFFF_FFFFL));
-            p.putDouble(FIRST, b, at, s.first);
-            p.putDouble(LAST, b, at, s.last);
-        } else {
-            long times = p.get(TIMES, b, at);
-            if (Integer.compareUnsigned(firstDelta, (int) (times >>> 32)) < 0) {
-                times = ((long) firstDelta << 32) | (times & 0xFFFF_FFFFL);
-                p.putDouble(FIRST, b, at, s.first);
-            }
-            if (Integer.compareUnsigned(lastDelta, (int) times) >= 0) {
-                times = (times & 0xFFFF_FFFF_0000_0000L) | (lastDelta & 0xFFFF_FFFFL);
-                p.putDouble(LAST, b, at, s.last);
-            }
-            p.put(TIMES, b, at, times);
-        }
+        firstAndLast(
+                p,
+                b,
+                at,
+                count == 0,
+                (int) (s.firstTs - paneStart),
+                s.first,
+                (int) (s.lastTs - paneStart),
+                s.last);
         p.put(STATE, b, at, state(chunk, count + (int) s.count));
         return true;
+    }
+
+    /**
+     * Takes {@code first} at {@code firstDelta} and {@code last} at {@code lastDelta} (ms from the
+     * pane start) into the slot: on an empty slot as they are, else the earlier first (the earlier
+     * arrival on a tie) and the later last (the later arrival on a tie). Hot path.
+     */
+    private static void firstAndLast(
+            Pane p,
+            int b,
+            int at,
+            boolean empty,
+            int firstDelta,
+            double first,
+            int lastDelta,
+            double last) {
+        if (empty) {
+            p.put(TIMES, b, at, ((long) firstDelta << 32) | (lastDelta & 0xFFFF_FFFFL));
+            p.putDouble(FIRST, b, at, first);
+            p.putDouble(LAST, b, at, last);
+            return;
+        }
+        long times = p.get(TIMES, b, at);
+        if (Integer.compareUnsigned(firstDelta, (int) (times >>> 32)) < 0) {
+            times = ((long) firstDelta << 32) | (times & 0xFFFF_FFFFL);
+            p.putDouble(FIRST, b, at, first);
+        }
+        if (Integer.compareUnsigned(lastDelta, (int) times) >= 0) {
+            times = (times & 0xFFFF_FFFF_0000_0000L) | (lastDelta & 0xFFFF_FFFFL);
+            p.putDouble(LAST, b, at, last);
+        }
+        p.put(TIMES, b, at, times);
     }
 
     private static long state(int chunk, int count) {

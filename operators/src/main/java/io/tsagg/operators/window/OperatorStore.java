@@ -36,15 +36,18 @@ final class OperatorStore implements AutoCloseable {
      *     none
      */
     /**
-     * @param reserveForKeysWithState keep the last eighth of the pool for keys with state (see
-     *     {@link ManagedWindowStore}); off for a store that is simply emptied when full
+     * @param emptiedWhenFull the owner empties the store whenever it refuses a sample (the
+     *     pre-aggregator): no reserve of the pool for keys with state (see {@link
+     *     ManagedWindowStore}), and a heap store holds at most {@code maxHeapEntries} entries;
+     *     otherwise (the window operator) the reserve is kept and a heap store is unbounded
      */
     static OperatorStore create(
             AbstractStreamOperator<?> operator,
             String name,
             WindowSpec spec,
             double quantileAccuracy,
-            boolean reserveForKeysWithState,
+            boolean emptiedWhenFull,
+            long maxHeapEntries,
             Logger log) {
         Environment env = operator.getContainingTask().getEnvironment();
         MemoryManager memoryManager = env.getMemoryManager();
@@ -64,7 +67,10 @@ final class OperatorStore implements AutoCloseable {
                     name,
                     budget,
                     fraction);
-            return new OperatorStore(new HeapWindowStore(quantileAccuracy), null);
+            return new OperatorStore(
+                    new HeapWindowStore(
+                            quantileAccuracy, emptiedWhenFull ? maxHeapEntries : Long.MAX_VALUE),
+                    null);
         }
         PagePool pool = PagePool.managed(memoryManager, operator, budget);
         StatsKernels kernels = StatsKernelsProvider.get();
@@ -78,7 +84,7 @@ final class OperatorStore implements AutoCloseable {
         ManagedWindowStore store =
                 new ManagedWindowStore(
                         new SlabAllocator(pool), spec, new ChunkReducer(kernels), quantileAccuracy);
-        return new OperatorStore(reserveForKeysWithState ? store : store.withoutReserve(), pool);
+        return new OperatorStore(emptiedWhenFull ? store.withoutReserve() : store, pool);
     }
 
     /** Pool gauges (managed store only), and the store's size gauges. */

@@ -32,7 +32,8 @@ import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
  *   <li>before each checkpoint barrier ({@link #prepareSnapshotPreBarrier}), for every pane: the
  *       operator keeps nothing but its watermark in checkpoints;
  *   <li>when the source goes idle (downstream stops waiting for this subtask's watermark), when the
- *       store has no memory (or {@value #MAX_ENTRIES} entries) left, and at the end of input.
+ *       store has no memory (on the heap: {@value #MAX_ENTRIES} entries) left, and at the end of
+ *       input.
  * </ul>
  *
  * A sample whose pane is already behind this subtask's watermark (out of order beyond the
@@ -49,7 +50,7 @@ public final class PreAggregateOperator extends AbstractStreamOperator<MetricRec
         implements OneInputStreamOperator<MetricRecord, MetricRecord>, WindowStore.SummaryVisitor {
     private static final long serialVersionUID = 1L;
 
-    /** Entries held at most before everything is sent (bounds a heap store). */
+    /** Entries a heap store (no managed memory) holds at most before everything is sent. */
     static final int MAX_ENTRIES = 1 << 20;
 
     private final WindowSpec spec;
@@ -111,7 +112,9 @@ public final class PreAggregateOperator extends AbstractStreamOperator<MetricRec
     @Override
     public void open() throws Exception {
         super.open();
-        memory = OperatorStore.create(this, getOperatorName(), spec, quantileAccuracy, false, LOG);
+        memory =
+                OperatorStore.create(
+                        this, getOperatorName(), spec, quantileAccuracy, true, MAX_ENTRIES, LOG);
         store = memory.store;
         codec = new PartialCodec();
         partial = new MetricRecord();
@@ -143,7 +146,7 @@ public final class PreAggregateOperator extends AbstractStreamOperator<MetricRec
     }
 
     private boolean add(long keyId, long pane, long ts, double value) throws Exception {
-        if (store.liveEntries() < MAX_ENTRIES && store.add(keyId, pane, ts, value)) {
+        if (store.add(keyId, pane, ts, value)) {
             return true;
         }
         fullFlushes.inc();

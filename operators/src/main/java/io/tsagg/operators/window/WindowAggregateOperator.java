@@ -181,7 +181,9 @@ public final class WindowAggregateOperator extends AbstractStreamOperator<Window
     @Override
     public void initializeState(StateInitializationContext context) throws Exception {
         super.initializeState(context);
-        memory = OperatorStore.create(this, getOperatorName(), spec, quantileAccuracy, true, LOG);
+        memory =
+                OperatorStore.create(
+                        this, getOperatorName(), spec, quantileAccuracy, false, 0, LOG);
         store = memory.store;
         dictionary = new KeyDictionary();
         watermark = Long.MIN_VALUE;

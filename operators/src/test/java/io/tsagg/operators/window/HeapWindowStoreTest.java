@@ -17,6 +17,27 @@ class HeapWindowStoreTest {
             key -> 3 + (int) Math.floorMod(key, 7L);
 
     @Test
+    void shouldRefuseANewEntryBeyondItsMaximumAndTakeItAgainOncePanesAreDropped() {
+        HeapWindowStore bounded = new HeapWindowStore(0.0, 3);
+        assertThat(bounded.add(1, 0, 1, 1.0)).isTrue();
+        assertThat(bounded.add(2, 0, 2, 2.0)).isTrue();
+        assertThat(bounded.add(1, 1_000, 1_001, 3.0)).isTrue();
+
+        assertThat(bounded.add(3, 0, 3, 4.0)).as("a fourth entry").isFalse();
+        assertThat(bounded.merge(3, 1_000, new Summary())).as("an empty partial").isTrue();
+        Summary partial = new Summary();
+        partial.add(1_002, 5.0);
+        assertThat(bounded.merge(2, 1_000, partial)).as("a fourth entry, merged").isFalse();
+        assertThat(bounded.add(2, 0, 4, 6.0)).as("an existing entry").isTrue();
+        assertThat(bounded.merge(1, 1_000, partial)).as("an existing entry, merged").isTrue();
+        assertThat(bounded.liveEntries()).isEqualTo(3);
+
+        bounded.dropPanesBefore(1_000);
+        assertThat(bounded.add(3, 0, 3, 4.0)).as("room again").isTrue();
+        bounded.close();
+    }
+
+    @Test
     void shouldSummariseEachKeyWhenWindowIsOnePane() throws Exception {
         final HeapWindowStore store = new HeapWindowStore();
         final Map<Long, Summary> expected = new TreeMap<>();
