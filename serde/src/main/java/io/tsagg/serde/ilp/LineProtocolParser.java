@@ -80,6 +80,19 @@ public final class LineProtocolParser {
     private int lineNonNumeric;
     private int lineNonFinite;
 
+    // ---------------------------------------------------------------- origins (tracking only)
+
+    /** Whether to remember where the samples of the last accepted line came from. */
+    private final boolean tracking;
+
+    private int[] pendingFieldStart = new int[16];
+    private int[] pendingFieldEnd = new int[16];
+    private int lastLineStart = -1;
+    private int lastSeriesEnd = -1;
+    private int lastTimestampStart = -1;
+    private int lastLineEnd = -1;
+    private int lastSamples;
+
     // ---------------------------------------------------------------- last record
 
     private int lines;
@@ -103,12 +116,35 @@ public final class LineProtocolParser {
 
     public LineProtocolParser(
             TimestampPrecision precision, GroupKeySpec groupKeys, int maxLineBytes, int maxTags) {
+        this(precision, groupKeys, maxLineBytes, maxTags, false);
+    }
+
+    private LineProtocolParser(
+            TimestampPrecision precision,
+            GroupKeySpec groupKeys,
+            int maxLineBytes,
+            int maxTags,
+            boolean tracking) {
+        this.tracking = tracking;
         if (maxLineBytes < 1 || maxTags < 0) {
             throw new IllegalArgumentException("need maxLineBytes >= 1 and maxTags >= 0");
         }
         this.precision = Objects.requireNonNull(precision);
         this.maxLineBytes = maxLineBytes;
         this.keys = new SeriesKeyBuilder(Objects.requireNonNull(groupKeys), maxTags);
+    }
+
+    /**
+     * A parser that also remembers, for the last line it accepted, where each of its samples came
+     * from in the input: {@link #lastLineStart()}, {@link #lastSeriesEnd()}, {@link
+     * #fieldStart(int)}, {@link #fieldEnd(int)}, {@link #lastTimestampStart()} and {@link
+     * #lastLineEnd()}. For re-reading single lines (late samples written out with their original
+     * bytes), not for the hot path.
+     */
+    public static LineProtocolParser tracking(
+            TimestampPrecision precision, GroupKeySpec groupKeys) {
+        return new LineProtocolParser(
+                precision, groupKeys, DEFAULT_MAX_LINE_BYTES, DEFAULT_MAX_TAGS, true);
     }
 
     /**
@@ -127,6 +163,8 @@ public final class LineProtocolParser {
         nonNumericFields = 0;
         nonFiniteValues = 0;
         rejected = 0;
+        lastLineStart = -1;
+        lastSamples = 0;
         target = arena;
         final int end = off + len;
         int p = off;
@@ -168,8 +206,10 @@ public final class LineProtocolParser {
         pendingCount = 0;
         lineNonNumeric = 0;
         lineNonFinite = 0;
+        final int lineStart = p;
 
         p = keys.parseSeries(b, p, end);
+        final int seriesEnd = p;
         if (p == end) {
             throw new MalformedInputException(
                     "missing_fields", p, "the line has no field set (a point needs a field)");
@@ -178,9 +218,15 @@ public final class LineProtocolParser {
             p++;
         }
         long timestamp = defaultTimestampMs;
+        int timestampStart = -1;
         while (true) {
+            final int fieldStart = p;
+            final int samplesBefore = pendingCount;
             final int equals = keys.parseFieldKey(b, p, end);
             p = parseFieldValue(b, equals + 1, end);
+            if (tracking && pendingCount > samplesBefore) {
+                track(fieldStart, p);
+            }
             if (p == end) {
                 break;
             }
@@ -194,6 +240,7 @@ public final class LineProtocolParser {
                 while (b[p] == ' ') {
                     p++;
                 }
+                timestampStart = p;
                 timestamp = parseTimestamp(b, p, end);
                 break;
             } else {
@@ -205,10 +252,27 @@ public final class LineProtocolParser {
         for (int i = 0; i < pendingCount; i++) {
             target.addSample(pendingIds[i], timestamp, pendingValues[i]);
         }
+        if (tracking) {
+            lastLineStart = lineStart;
+            lastSeriesEnd = seriesEnd;
+            lastTimestampStart = timestampStart;
+            lastLineEnd = end;
+            lastSamples = pendingCount;
+        }
         lines++;
         samples += pendingCount;
         nonNumericFields += lineNonNumeric;
         nonFiniteValues += lineNonFinite;
+    }
+
+    /** Remembers {@code b[start, end)} as the field of the sample just added. */
+    private void track(int start, int end) {
+        if (pendingFieldStart.length < pendingIds.length) {
+            pendingFieldStart = Arrays.copyOf(pendingFieldStart, pendingIds.length);
+            pendingFieldEnd = Arrays.copyOf(pendingFieldEnd, pendingIds.length);
+        }
+        pendingFieldStart[pendingCount - 1] = start;
+        pendingFieldEnd[pendingCount - 1] = end;
     }
 
     /** Parses the value at {@code v}; returns the index after it. */
@@ -586,5 +650,44 @@ public final class LineProtocolParser {
 
     public String rejectedMessage(int i) {
         return rejectedMessage[i];
+    }
+
+    // ---------------------------------------------------------------- origins ({@link #tracking})
+
+    /** Index of the first byte of the last accepted line (after leading blanks); -1 if none. */
+    public int lastLineStart() {
+        return lastLineStart;
+    }
+
+    /** Index after the measurement and tags of the last accepted line. */
+    public int lastSeriesEnd() {
+        return lastSeriesEnd;
+    }
+
+    /** Index of the timestamp of the last accepted line, -1 if it had none. */
+    public int lastTimestampStart() {
+        return lastTimestampStart;
+    }
+
+    /** Index after the last accepted line, trailing blanks excluded. */
+    public int lastLineEnd() {
+        return lastLineEnd;
+    }
+
+    /** Samples of the last accepted line. */
+    public int lastLineSamples() {
+        return lastSamples;
+    }
+
+    /** Index of the field ({@code key=value}) of sample {@code k} of the last accepted line. */
+    public int fieldStart(int k) {
+        Objects.checkIndex(k, lastSamples);
+        return pendingFieldStart[k];
+    }
+
+    /** Index after the field of sample {@code k} of the last accepted line. */
+    public int fieldEnd(int k) {
+        Objects.checkIndex(k, lastSamples);
+        return pendingFieldEnd[k];
     }
 }

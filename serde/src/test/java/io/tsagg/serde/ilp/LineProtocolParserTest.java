@@ -555,4 +555,54 @@ class LineProtocolParserTest {
         }
         assertThat(arena.segmentsAllocated()).isEqualTo(3);
     }
+
+    // ---------------------------------------------------------------- origins
+
+    /** The pieces a tracking parser remembers of a line, as strings. */
+    private static List<String> origins(LineProtocolParser tracking, String line) {
+        byte[] b = line.getBytes(StandardCharsets.UTF_8);
+        try (IngestArena a = new IngestArena()) {
+            int n = tracking.parse(b, 0, b.length, DEFAULT_MS, a);
+            assertThat(tracking.lastLineSamples()).isEqualTo(n);
+            List<String> pieces = new ArrayList<>();
+            if (tracking.lastLineStart() < 0) {
+                return pieces;
+            }
+            pieces.add(text(b, tracking.lastLineStart(), tracking.lastSeriesEnd()));
+            for (int k = 0; k < n; k++) {
+                pieces.add(text(b, tracking.fieldStart(k), tracking.fieldEnd(k)));
+            }
+            int ts = tracking.lastTimestampStart();
+            pieces.add(ts < 0 ? "-" : text(b, ts, tracking.lastLineEnd()));
+            return pieces;
+        }
+    }
+
+    private static String text(byte[] b, int from, int to) {
+        return new String(b, from, to - from, StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void trackingParserRemembersWhereEachSampleCameFrom() {
+        LineProtocolParser tracking =
+                LineProtocolParser.tracking(TimestampPrecision.NANOSECONDS, GroupKeySpec.series());
+        assertThat(origins(tracking, "cpu,host=a usage=1.5,state=\"x y\",idle=2i,ok=t 17\n"))
+                .containsExactly("cpu,host=a", "usage=1.5", "idle=2i", "17");
+        // Escapes stay as they were; leading and trailing blanks are not part of the line.
+        assertThat(origins(tracking, "  disk\\ io,path=/a\\ b,host=h  r\\=x=3u\t"))
+                .containsExactly("disk\\ io,path=/a\\ b,host=h", "r\\=x=3u", "-");
+        // A non-finite number adds no sample, so it has no origin either.
+        assertThat(origins(tracking, "m f=1e999,g=2 5")).containsExactly("m", "g=2", "5");
+        // A rejected line leaves nothing behind.
+        assertThat(origins(tracking, "m f=oops 5")).isEmpty();
+        assertThat(tracking.lastLineSamples()).isZero();
+    }
+
+    @Test
+    void onlyTheTrackingParserRemembersOrigins() {
+        byte[] b = "m f=1 5".getBytes(StandardCharsets.UTF_8);
+        parser.parse(b, 0, b.length, DEFAULT_MS, arena);
+        assertThat(parser.lastLineStart()).isEqualTo(-1);
+        assertThat(parser.lastLineSamples()).isZero();
+    }
 }
