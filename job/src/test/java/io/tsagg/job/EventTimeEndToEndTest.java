@@ -10,6 +10,8 @@ import io.tsagg.job.EndToEnd.Stats;
 import io.tsagg.job.config.JobConfig;
 import io.tsagg.job.kafka.LateSampleSerializer;
 import io.tsagg.job.local.KafkaBroker;
+import io.tsagg.serde.MalformedInputException;
+import io.tsagg.serde.frame.FrameDecoder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -27,7 +29,10 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -122,6 +127,22 @@ class EventTimeEndToEndTest {
             EndToEnd.produceFrames(
                     broker.bootstrapServers(), topic, p, EndToEnd.shuffledWithin(mine, 24, p), 40);
         }
+    }
+
+    /** The one sample of a frame. */
+    private static Sample onlySampleOf(byte[] frame) throws MalformedInputException {
+        FrameDecoder decoder = new FrameDecoder();
+        decoder.wrap(frame, 0, frame.length);
+        assertThat(decoder.sampleCount()).isEqualTo(1);
+        int series = decoder.seriesIndex(0);
+        return new Sample(
+                new String(
+                        frame,
+                        decoder.seriesKeyOffset(series),
+                        decoder.seriesKeyLength(series),
+                        StandardCharsets.UTF_8),
+                decoder.timestamp(0),
+                decoder.value(0));
     }
 
     private static int hostOf(Sample s) {
@@ -267,19 +288,19 @@ class EventTimeEndToEndTest {
         assertThat(actual.keySet()).isEqualTo(expected.keySet());
         expected.forEach((id, stats) -> stats.check(id, actual.get(id)));
 
-        // The late samples, as line protocol, each once.
-        Set<String> lateLines = new HashSet<>();
+        // The late samples, each once, each a frame of its own (the input format), keyed by the
+        // series key (no group-by here).
+        Set<Sample> lateSamples = new HashSet<>();
         for (ConsumerRecord<byte[], byte[]> r : lateRecords) {
-            lateLines.add(EndToEnd.utf8(r.value()));
+            Sample s = onlySampleOf(r.value());
+            lateSamples.add(s);
+            assertThat(EndToEnd.utf8(r.key())).isEqualTo(s.key());
             assertThat(EndToEnd.utf8(r.headers().lastHeader(LateSampleSerializer.ROLLUP).value()))
                     .isEqualTo("default");
-        }
-        Set<String> expectedLate = new HashSet<>();
-        for (Sample s : late) {
-            expectedLate.add(s.key() + "=" + s.value() + " " + s.ts() * 1_000_000L);
+            assertThat(r.headers().lastHeader(LateSampleSerializer.RENDERED)).isNull();
         }
         assertThat(lateRecords).hasSize(5);
-        assertThat(lateLines).isEqualTo(expectedLate);
+        assertThat(lateSamples).containsExactlyInAnyOrderElementsOf(late);
 
         // None lost: counted in results + late = produced.
         long countedInResults =
@@ -304,6 +325,96 @@ class EventTimeEndToEndTest {
                     .isEqualTo(CollectingMetricReporter.counterSum("samplesIn"));
         } else {
             assertThat(partials + aggregated + passed).isZero();
+        }
+    }
+
+    /**
+     * Line protocol, two rollups (series, and by region through the group-key mapper): late lines
+     * reach the late topic with their original bytes, all their tags included, once per rollup; a
+     * multi-field line gives one line per late field, a line without a timestamp gets the one it
+     * was given.
+     */
+    @Test
+    void shouldSendLateLinesToTheLateTopicWithTheirOriginalBytes() throws Exception {
+        String p = "ilplate";
+        broker.createTopics(1, p + "-in", p + "-out", p + "-region", p + "-dlq", p + "-late");
+        List<String> onTime = new ArrayList<>();
+        for (long t = T0; t < T0 + 30_000; t += 500) {
+            onTime.add("cpu,host=a,region=eu usage=1 " + t * 1_000_000L);
+        }
+        produceLines(p + "-in", null, String.join("\n", onTime));
+        start(
+                args(
+                        p,
+                        "--format",
+                        "ilp",
+                        "--parallelism",
+                        "1",
+                        "--rollup",
+                        "name=region,group-by=region,output-topic=" + p + "-region"));
+        EndToEnd.await(
+                "window [10 s, 20 s)",
+                WAIT,
+                () -> results(p + "-out"),
+                r -> windowsStartingAt(r, T0 + 10_000) == 1);
+
+        long t1 = (T0 + 1_234) * 1_000_000L;
+        long t2 = (T0 + 2_000) * 1_000_000L;
+        String escaped = "cpu,host=a,region=eu,zone=z\\ 1 usage=7.5 " + t1;
+        String multi = "cpu,region=eu,host=b  usage=2i,note=\"hi, there\",idle=0.25 " + t2;
+        // A record of a late and an on-time line: only the late one comes back.
+        produceLines(
+                p + "-in",
+                null,
+                escaped + "\n" + "cpu,host=a,region=eu usage=1 " + (T0 + 31_000) * 1_000_000L);
+        produceLines(p + "-in", null, multi + "\r\n");
+        produceLines(p + "-in", T0 + 3_000, "cpu,host=c,region=us usage=3");
+
+        List<ConsumerRecord<byte[], byte[]>> late =
+                EndToEnd.await(
+                        "4 late samples in 2 rollups",
+                        WAIT,
+                        () -> EndToEnd.read(broker.bootstrapServers(), p + "-late"),
+                        r -> r.size() >= 8);
+        cancelJob();
+
+        Set<String> actual = new HashSet<>();
+        for (ConsumerRecord<byte[], byte[]> r : late) {
+            actual.add(
+                    EndToEnd.utf8(r.headers().lastHeader(LateSampleSerializer.ROLLUP).value())
+                            + " | "
+                            + EndToEnd.utf8(r.key())
+                            + " | "
+                            + EndToEnd.utf8(r.value()));
+            assertThat(r.headers().lastHeader(LateSampleSerializer.RENDERED)).isNull();
+        }
+        String usageB = "cpu,region=eu,host=b usage=2i " + t2;
+        String idleB = "cpu,region=eu,host=b idle=0.25 " + t2;
+        String noTime = "cpu,host=c,region=us usage=3 " + (T0 + 3_000) * 1_000_000L;
+        assertThat(late).hasSize(8);
+        assertThat(actual)
+                .containsExactlyInAnyOrder(
+                        "default | cpu,host=a,region=eu,zone=z\\ 1 usage | " + escaped,
+                        "default | cpu,host=b,region=eu usage | " + usageB,
+                        "default | cpu,host=b,region=eu idle | " + idleB,
+                        "default | cpu,host=c,region=us usage | " + noTime,
+                        "region | cpu,region=eu usage | " + escaped,
+                        "region | cpu,region=eu usage | " + usageB,
+                        "region | cpu,region=eu idle | " + idleB,
+                        "region | cpu,region=us usage | " + noTime);
+        assertThat(EndToEnd.read(broker.bootstrapServers(), p + "-dlq")).isEmpty();
+    }
+
+    /** One Kafka record (partition 0) with the record timestamp {@code timestampMs} if given. */
+    private static void produceLines(String topic, Long timestampMs, String value) {
+        Properties props = new Properties();
+        props.put("bootstrap.servers", broker.bootstrapServers());
+        try (KafkaProducer<byte[], byte[]> producer =
+                new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+            producer.send(
+                    new ProducerRecord<>(
+                            topic, 0, timestampMs, null, value.getBytes(StandardCharsets.UTF_8)));
+            producer.flush();
         }
     }
 

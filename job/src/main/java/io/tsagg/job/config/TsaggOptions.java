@@ -45,8 +45,9 @@ public final class TsaggOptions {
                     .stringType()
                     .defaultValue("tsagg-late")
                     .withDescription(
-                            "Topic for samples later than the allowed lateness, one line-protocol"
-                                    + " line each.");
+                            "Topic for samples later than the allowed lateness, one record each"
+                                    + " with its original bytes: its line (cut down to its field)"
+                                    + " or a one-sample frame.");
 
     public static final ConfigOption<String> FORMAT =
             ConfigOptions.key("format")

@@ -29,6 +29,9 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * and counted in {@code futureSamples}; the other samples of the frame are used. Their payload is
  * the sample as a line-protocol line, {@code <series key>=<value> <timestamp ns>}.
  *
+ * <p><b>Late samples</b> keep their input: a sample that turns out late is written to the late
+ * output as a frame of its own under its original series key ({@link FrameOrigins}).
+ *
  * <p>With {@code --group-by}/{@code --without}, each distinct series id of this reader is mapped to
  * its group key once (a frame's keys are canonical line-protocol keys) and the mapping is cached in
  * a primitive map, so the per-sample cost stays one array read.
@@ -52,6 +55,7 @@ public final class FrameRecordDeserializer
 
     private transient FrameDecoder decoder;
     private transient SampleEmitter emitter;
+    private transient FrameOrigins origins;
     private transient long[] seriesIds;
 
     // Group keys: series id -> index into groupIds, filled once per distinct series.
@@ -86,6 +90,7 @@ public final class FrameRecordDeserializer
     public void open(DeserializationSchema.InitializationContext context) {
         decoder = new FrameDecoder();
         emitter = new SampleEmitter(context.getMetricGroup(), maxFutureSkewMs);
+        origins = new FrameOrigins();
         seriesIds = new long[1024];
         if (!groupKeys.isSeries()) {
             groupKeyBuilder = new SeriesKeyBuilder(groupKeys, Integer.MAX_VALUE);
@@ -152,6 +157,7 @@ public final class FrameRecordDeserializer
             seriesIds[s] = id;
         }
         long horizon = emitter.futureHorizon();
+        origins.reset(decoder, bytes);
         int emitted = 0;
         for (int i = 0; i < samples; i++) {
             long ts = decoder.timestamp(i);
@@ -164,7 +170,7 @@ public final class FrameRecordDeserializer
                 emitter.nonFiniteValues.inc();
                 continue;
             }
-            emitter.sample(seriesIds[decoder.seriesIndex(i)], ts, v, out);
+            emitter.sample(seriesIds[decoder.seriesIndex(i)], ts, v, origins, i, out);
             emitted++;
         }
         emitter.samplesIn.inc(emitted);

@@ -8,11 +8,19 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
- * Late samples as one InfluxDB line-protocol line each, so they can be replayed or written to a
- * database as they are: the series key {@code cpu,host=a usage_user} and value 1.5 at t ms become
- * {@code cpu,host=a usage_user=1.5 <t * 1e6>} (nanosecond timestamp). The Kafka key is the key the
- * rollup aggregates by (the series key, or its group key with {@code group-by}/{@code without}),
- * header {@value #ROLLUP} names the rollup the sample was late for.
+ * Late samples with their original bytes, one Kafka record each, so they can be replayed into the
+ * input topic or written to a database as they are. The value is the sample's origin ({@link
+ * MetricRecord#hasOrigin()}), in the input format: for line protocol the line it came from, cut
+ * down to its own field ({@code cpu,host=a,region=eu usage_user=1.5 1700000000000000000}: every
+ * tag, even those {@code --group-by} dropped, escapes as they were; see {@code LineOrigins}); for
+ * frames a frame of its own holding just that sample under its original series key ({@code
+ * FrameOrigins}). The Kafka key is the key the rollup aggregates by (the series key, or its group
+ * key with {@code group-by}/{@code without}), header {@value #ROLLUP} names the rollup the sample
+ * was late for.
+ *
+ * <p>A sample without its origin (not expected: every sample behind the source's watermark gets
+ * one, see {@code DeadLetterRouter}) is written as a line built from what it carries, {@code
+ * <aggregation key>=<value> <timestamp ns>}, with header {@value #RENDERED}.
  *
  * <p>With two-phase aggregation, samples that reach the window operator as a pre-aggregated summary
  * and turn out late (possible only after their source partition was idle while the others moved on)
@@ -24,6 +32,9 @@ public final class LateSampleSerializer implements KafkaRecordSerializationSchem
 
     /** Header naming the rollup a late sample was late for. */
     public static final String ROLLUP = "tsagg.rollup";
+
+    /** Header marking a late sample written without its original bytes. */
+    public static final String RENDERED = "tsagg.rendered";
 
     /** Header marking a line that summarizes several late samples of one (key, pane). */
     public static final String LATE_SUMMARY = "tsagg.late-summary";
@@ -53,6 +64,11 @@ public final class LateSampleSerializer implements KafkaRecordSerializationSchem
             byte[] summary = Arrays.copyOf(r.payload(), r.payloadLength());
             return new ProducerRecord<>(topic, null, r.timestamp(), key, summary, headers);
         }
+        if (r.hasOrigin()) {
+            byte[] origin = Arrays.copyOf(r.originBytes(), r.originLength());
+            return new ProducerRecord<>(topic, null, r.timestamp(), key, origin, headers);
+        }
+        headers.add(RENDERED, TRUE);
         byte[] tail =
                 ("=" + r.value() + " " + Math.multiplyExact(r.timestamp(), 1_000_000L))
                         .getBytes(StandardCharsets.US_ASCII);

@@ -31,6 +31,10 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * futureSamples}, not in {@code samplesIn} or {@code malformedLines}. Finding those lines parses
  * the lines of the record once more, one by one, only for records that have such samples.
  *
+ * <p><b>Late samples</b> keep their input bytes: each sample names {@link LineOrigins} as its
+ * origin writer, which writes the sample's line (cut down to its field) only if the operator after
+ * the source asks, for samples behind the watermark.
+ *
  * <p>Points without a timestamp get the Kafka record's timestamp (the wall clock if the record has
  * none). One instance per source reader, called from its fetcher-to-task thread only.
  */
@@ -45,6 +49,7 @@ public final class LineProtocolRecordDeserializer
     private transient LineProtocolParser parser;
     private transient IngestArena arena;
     private transient SampleEmitter emitter;
+    private transient LineOrigins origins;
     private transient Counter malformedLines;
     private transient Counter nonNumericFields;
 
@@ -78,6 +83,7 @@ public final class LineProtocolRecordDeserializer
         parser = new LineProtocolParser(precision, groupKeys);
         arena = new IngestArena();
         emitter = new SampleEmitter(context.getMetricGroup(), maxFutureSkewMs);
+        origins = new LineOrigins(precision, groupKeys);
         malformedLines = context.getMetricGroup().counter("malformedLines");
         nonNumericFields = context.getMetricGroup().counter("nonNumericFields");
     }
@@ -97,6 +103,7 @@ public final class LineProtocolRecordDeserializer
                 kafkaRecord.timestamp() >= 0 ? kafkaRecord.timestamp() : System.currentTimeMillis();
         arena.reset();
         parser.parse(bytes, 0, bytes.length, defaultTimestamp, arena);
+        origins.reset(bytes, defaultTimestamp);
 
         for (int k = 0; k < arena.keyCount(); k++) {
             emitter.announce(
@@ -115,7 +122,7 @@ public final class LineProtocolRecordDeserializer
                 future++;
                 continue;
             }
-            emitter.sample(arena.keyId(i), ts, arena.value(i), out);
+            emitter.sample(arena.keyId(i), ts, arena.value(i), origins, i, out);
         }
         emitter.samplesIn.inc(samples - future);
         if (future > 0) {

@@ -112,9 +112,18 @@ final class SampleEmitter {
         }
     }
 
-    /** Hot path: allocates nothing. */
-    void sample(long id, long timestampMs, double value, Collector<MetricRecord> out) {
-        out.collect(record.setSample(id, timestampMs, value));
+    /**
+     * Emits sample number {@code index} of the record being read, whose input bytes {@code origin}
+     * can write if it turns out late. Hot path: allocates nothing.
+     */
+    void sample(
+            long id,
+            long timestampMs,
+            double value,
+            MetricRecord.OriginWriter origin,
+            int index,
+            Collector<MetricRecord> out) {
+        out.collect(record.setSample(id, timestampMs, value).withOrigin(origin, index));
     }
 
     /**

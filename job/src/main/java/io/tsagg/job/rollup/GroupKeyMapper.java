@@ -58,7 +58,12 @@ public final class GroupKeyMapper extends RichFlatMapFunction<MetricRecord, Metr
                                 + " before its dictionary record; the source must announce every"
                                 + " series before its first sample");
             }
-            collector.collect(out.setSample(groupIds[g], r.timestamp(), r.value()));
+            out.setSample(groupIds[g], r.timestamp(), r.value());
+            if (r.hasOrigin()) {
+                // Written by the router for a sample behind the watermark: it may be late here.
+                out.setOrigin(r.originBytes(), 0, r.originLength());
+            }
+            collector.collect(out);
         } else if (r.isKey() && groupOfSeries.get(r.keyId()) < 0) {
             long groupId = keyBuilder.groupIdOfSeriesKey(r.keyBytes(), 0, r.keyLength());
             int g = groupOfSeries.size();

@@ -64,4 +64,57 @@ class FrameRecordDeserializerTest {
         assertThat(context.rejected()).isEmpty();
         assertThat(context.count("futureSamples")).isZero();
     }
+
+    @Test
+    void shouldWriteASampleAsAFrameOfItsOwnUnderItsOriginalSeriesKey() throws Exception {
+        FrameWriter w = new FrameWriter();
+        int a = w.addSeries("cpu,host=a,region=eu v");
+        int b = w.addSeries("cpu,host=b,region=eu v");
+        w.addSample(a, 1_000L, 1.0);
+        w.addSample(b, 2_000L, Double.NaN); // dropped: not emitted, no origin
+        w.addSample(b, 3_000L, -2.5);
+        // Grouped by region: the origin keeps the series key the frame had.
+        FrameRecordDeserializer d =
+                new FrameRecordDeserializer(GroupKeySpec.keep(List.of("region")));
+        d.open(new CountingContext());
+        List<String> origins = new java.util.ArrayList<>();
+        d.deserialize(
+                new ConsumerRecord<>("in", 0, 0L, null, w.toByteArray()),
+                new org.apache.flink.util.Collector<>() {
+                    @Override
+                    public void collect(MetricRecord m) {
+                        if (m.isSample()) {
+                            assertThat(m.writeOrigin()).isTrue();
+                            origins.add(onlySample(m.originBytes(), m.originLength()));
+                        }
+                    }
+
+                    @Override
+                    public void close() {}
+                });
+
+        assertThat(origins)
+                .containsExactly(
+                        "cpu,host=a,region=eu v 1000 1.0", "cpu,host=b,region=eu v 3000 -2.5");
+    }
+
+    private static String onlySample(byte[] frame, int length) {
+        io.tsagg.serde.frame.FrameDecoder decoder = new io.tsagg.serde.frame.FrameDecoder();
+        try {
+            decoder.wrap(frame, 0, length);
+        } catch (io.tsagg.serde.MalformedInputException e) {
+            throw new AssertionError(e);
+        }
+        assertThat(decoder.sampleCount()).isEqualTo(1);
+        int s = decoder.seriesIndex(0);
+        return new String(
+                        frame,
+                        decoder.seriesKeyOffset(s),
+                        decoder.seriesKeyLength(s),
+                        StandardCharsets.UTF_8)
+                + " "
+                + decoder.timestamp(0)
+                + " "
+                + decoder.value(0);
+    }
 }

@@ -7,7 +7,10 @@ import io.tsagg.serde.key.GroupKeySpec;
 import io.tsagg.serde.record.DeadLetter;
 import io.tsagg.serde.record.MetricRecord;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntPredicate;
+import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
@@ -59,5 +62,82 @@ class LineProtocolRecordDeserializerTest {
         assertThat(context.count("futureSamples")).isEqualTo(3);
         assertThat(context.count("samplesIn")).isEqualTo(2);
         assertThat(context.count("malformedLines")).isEqualTo(1);
+    }
+
+    /** Origins of the samples {@code wanted} selects, written while each is being emitted. */
+    private static List<String> origins(
+            LineProtocolRecordDeserializer d, ConsumerRecord<byte[], byte[]> r, IntPredicate wanted)
+            throws Exception {
+        List<String> out = new ArrayList<>();
+        int[] index = {0};
+        d.deserialize(
+                r,
+                new Collector<>() {
+                    @Override
+                    public void collect(MetricRecord m) {
+                        if (m.isSample() && wanted.test(index[0]++)) {
+                            assertThat(m.writeOrigin()).isTrue();
+                            out.add(
+                                    new String(
+                                            m.originBytes(),
+                                            0,
+                                            m.originLength(),
+                                            StandardCharsets.UTF_8));
+                        }
+                    }
+
+                    @Override
+                    public void close() {}
+                });
+        return out;
+    }
+
+    @Test
+    void shouldWriteEachSamplesLineCutDownToItsFieldOnlyWhenAsked() throws Exception {
+        String record =
+                "# comment\n"
+                        + "cpu,host=a,zone=z\\ 1 usage=1.5 1000000000\n"
+                        + "bad line\n"
+                        + "  mem,host=a  used=2i,note=\"x, y\",free=3u,ok=t   2000000000 \r\n"
+                        + "\n"
+                        + "disk,host=a io=1e999,read=4\n"
+                        + "net,host=a rx=5";
+        LineProtocolRecordDeserializer d =
+                new LineProtocolRecordDeserializer(
+                        TimestampPrecision.MICROSECONDS, GroupKeySpec.keep(List.of("zone")));
+        d.open(new CountingContext());
+        ConsumerRecord<byte[], byte[]> r =
+                new ConsumerRecord<>("in", 0, 0L, null, record.getBytes(StandardCharsets.UTF_8));
+        // The Kafka record's timestamp (ms) is the default; written in the input's precision (us).
+        r = withTimestamp(r, 7_000L);
+
+        assertThat(origins(d, r, i -> true))
+                .containsExactly(
+                        "cpu,host=a,zone=z\\ 1 usage=1.5 1000000000",
+                        "mem,host=a used=2i 2000000000",
+                        "mem,host=a free=3u 2000000000",
+                        "disk,host=a read=4 7000000",
+                        "net,host=a rx=5 7000000");
+        // Asking for a few, out of the reader's order of lines, gives the same bytes.
+        assertThat(origins(d, r, i -> i == 2 || i == 4))
+                .containsExactly("mem,host=a free=3u 2000000000", "net,host=a rx=5 7000000");
+        assertThat(origins(d, r, i -> i == 0))
+                .containsExactly("cpu,host=a,zone=z\\ 1 usage=1.5 1000000000");
+    }
+
+    private static ConsumerRecord<byte[], byte[]> withTimestamp(
+            ConsumerRecord<byte[], byte[]> r, long timestampMs) {
+        return new ConsumerRecord<>(
+                r.topic(),
+                r.partition(),
+                r.offset(),
+                timestampMs,
+                org.apache.kafka.common.record.TimestampType.CREATE_TIME,
+                0,
+                r.value().length,
+                r.key(),
+                r.value(),
+                new org.apache.kafka.common.header.internals.RecordHeaders(),
+                java.util.Optional.empty());
     }
 }

@@ -125,7 +125,13 @@ public final class FrameWriter {
                 encoded.array(), encoded.arrayOffset() + encoded.position(), encoded.remaining());
     }
 
-    private int addSeries(byte[] key, int offset, int length) {
+    /**
+     * Adds the series key {@code key[offset, offset + length)} (UTF-8 of its canonical form), or
+     * finds it; the bytes are copied.
+     *
+     * @see #addSeries(byte[])
+     */
+    public int addSeries(byte[] key, int offset, int length) {
         if (length == 0) {
             throw new IllegalArgumentException("series key must not be empty");
         }

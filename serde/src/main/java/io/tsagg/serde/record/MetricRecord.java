@@ -22,6 +22,14 @@ import java.util.Arrays;
  *
  * <p>A sample may also carry its key bytes ({@link #hasKey()}), as the late-data output does so the
  * record can be rendered without a dictionary.
+ *
+ * <p><b>Origin.</b> A sample may carry the input bytes it was decoded from ({@link #hasOrigin()}),
+ * so a sample that turns out late can be written to the late output as it came in. Copying those
+ * bytes for every sample would cost more than the sample itself, so a reader only names itself as
+ * the sample's {@link OriginWriter} ({@link #withOrigin}, two field writes); the first operator
+ * after the source calls {@link #writeOrigin()} for the few samples that can still turn out late
+ * (those behind its watermark) while the reader's input is still valid. Only written origins travel
+ * on.
  */
 public final class MetricRecord {
     public static final byte KIND_SAMPLE = 1;
@@ -38,6 +46,19 @@ public final class MetricRecord {
     private DeadLetter rejected;
     private byte[] payload = new byte[0];
     private int payloadLength;
+    private OriginWriter originWriter;
+    private int originSample;
+    private byte[] origin = new byte[0];
+    private int originLength = -1;
+
+    /**
+     * Writes the input bytes of a sample into a record ({@link #setOrigin}). Implemented by the
+     * readers; valid only while the reader is emitting the record it decoded the sample from.
+     */
+    public interface OriginWriter {
+        /** Sets the origin of {@code into}, the record of sample {@code sample} of the input. */
+        void writeOrigin(int sample, MetricRecord into);
+    }
 
     public MetricRecord() {}
 
@@ -48,6 +69,8 @@ public final class MetricRecord {
         this.timestamp = Long.MIN_VALUE;
         this.value = 0.0;
         this.keyLength = -1;
+        this.originWriter = null;
+        this.originLength = -1;
         this.rejected = deadLetter;
         return this;
     }
@@ -61,14 +84,71 @@ public final class MetricRecord {
         return kind == KIND_REJECTED ? rejected : null;
     }
 
-    /** Makes this a sample without key bytes. Hot path: allocates nothing. */
+    /** Makes this a sample without key bytes or origin. Hot path: allocates nothing. */
     public MetricRecord setSample(long keyId, long timestamp, double value) {
         this.kind = KIND_SAMPLE;
         this.keyId = keyId;
         this.timestamp = timestamp;
         this.value = value;
         this.keyLength = -1;
+        this.originWriter = null;
+        this.originLength = -1;
         return this;
+    }
+
+    /**
+     * Names {@code writer} as the one that can write this sample's origin, the input bytes of its
+     * sample number {@code sample}. Hot path: nothing is copied.
+     */
+    public MetricRecord withOrigin(OriginWriter writer, int sample) {
+        this.originWriter = writer;
+        this.originSample = sample;
+        return this;
+    }
+
+    /**
+     * Has this sample's origin written, if it has an origin writer and is not written yet; call
+     * while the reader is emitting this record. Returns whether the record now has its origin.
+     */
+    public boolean writeOrigin() {
+        if (originLength < 0 && originWriter != null) {
+            OriginWriter writer = originWriter;
+            originWriter = null;
+            writer.writeOrigin(originSample, this);
+        }
+        return originLength >= 0;
+    }
+
+    /** Sets the input bytes this sample was decoded from; they are copied. */
+    public MetricRecord setOrigin(byte[] bytes, int offset, int length) {
+        System.arraycopy(bytes, offset, originBuffer(length), 0, length);
+        originLength = length;
+        return this;
+    }
+
+    byte[] originBuffer(int length) {
+        if (origin.length < length) {
+            origin = new byte[Math.max(length, origin.length * 2)];
+        }
+        return origin;
+    }
+
+    void originFilled(int length) {
+        originLength = length;
+    }
+
+    /** Whether this sample carries the input bytes it was decoded from. */
+    public boolean hasOrigin() {
+        return originLength >= 0;
+    }
+
+    /** The origin is {@code originBytes()[0 .. originLength())}; valid while this record is. */
+    public byte[] originBytes() {
+        return origin;
+    }
+
+    public int originLength() {
+        return originLength;
     }
 
     /**
@@ -116,10 +196,7 @@ public final class MetricRecord {
 
     /** Makes this a dictionary entry; the bytes are copied into a buffer this record reuses. */
     public MetricRecord setKey(long keyId, byte[] bytes, int offset, int length) {
-        this.kind = KIND_KEY;
-        this.keyId = keyId;
-        this.timestamp = Long.MIN_VALUE;
-        this.value = 0.0;
+        setHeader(KIND_KEY, keyId, Long.MIN_VALUE, 0.0);
         copyKey(bytes, offset, length);
         return this;
     }
@@ -156,6 +233,8 @@ public final class MetricRecord {
         this.timestamp = timestamp;
         this.value = value;
         this.keyLength = -1;
+        this.originWriter = null;
+        this.originLength = -1;
     }
 
     public byte kind() {
@@ -205,6 +284,11 @@ public final class MetricRecord {
         if (from.keyLength >= 0) {
             copyKey(from.key, 0, from.keyLength);
         }
+        originWriter = from.originWriter;
+        originSample = from.originSample;
+        if (from.originLength >= 0) {
+            setOrigin(from.origin, 0, from.originLength);
+        }
         return this;
     }
 
@@ -222,7 +306,11 @@ public final class MetricRecord {
                 && (keyLength < 0 || Arrays.equals(key, 0, keyLength, that.key, 0, that.keyLength))
                 && (kind != KIND_PARTIAL
                         || Arrays.equals(
-                                payload, 0, payloadLength, that.payload, 0, that.payloadLength));
+                                payload, 0, payloadLength, that.payload, 0, that.payloadLength))
+                && originLength == that.originLength
+                && (originLength < 0
+                        || Arrays.equals(
+                                origin, 0, originLength, that.origin, 0, that.originLength));
     }
 
     @Override

@@ -11,16 +11,20 @@ import org.apache.flink.core.memory.DataOutputView;
  * Wire encoding of {@link MetricRecord}, so Flink never falls back to Kryo.
  *
  * <pre>
- *   byte  kind | flags        (bit 7 of the byte: key bytes follow)
+ *   byte  kind | flags        (bit 7: key bytes follow; bit 6: origin bytes follow)
  *   long  key id
  *   long  timestamp           (samples; partials: the pane start)
  *   double value              (samples only)
  *   int   payload length, bytes (partials only)
  *   int   key length, bytes   (dictionary entries, and samples that carry their key)
+ *   int   origin length, bytes (samples that carry their origin)
  * </pre>
  *
- * A plain sample is 25 bytes. A rejected record (normally never serialised: the dead-letter router
- * is chained to the source) is the kind byte followed by its {@link DeadLetterSerializer} form.
+ * A plain sample is 25 bytes. Only a written origin ({@link MetricRecord#hasOrigin()}) is sent: the
+ * origin writer is a reference into the sending reader. The origin flag was added after the first
+ * release of this format; streams without it read as before. A rejected record (normally never
+ * serialised: the dead-letter router is chained to the source) is the kind byte followed by its
+ * {@link DeadLetterSerializer} form.
  */
 public final class MetricRecordSerializer extends TypeSerializerSingleton<MetricRecord> {
     private static final long serialVersionUID = 1L;
@@ -28,7 +32,8 @@ public final class MetricRecordSerializer extends TypeSerializerSingleton<Metric
     public static final MetricRecordSerializer INSTANCE = new MetricRecordSerializer();
 
     private static final int HAS_KEY = 0x80;
-    private static final int KIND_MASK = 0x7F;
+    private static final int HAS_ORIGIN = 0x40;
+    private static final int KIND_MASK = 0x3F;
 
     @Override
     public boolean isImmutableType() {
@@ -70,7 +75,8 @@ public final class MetricRecordSerializer extends TypeSerializerSingleton<Metric
             return;
         }
         boolean hasKey = record.hasKey();
-        out.writeByte(hasKey ? (kind | HAS_KEY) : kind);
+        boolean hasOrigin = record.hasOrigin();
+        out.writeByte(kind | (hasKey ? HAS_KEY : 0) | (hasOrigin ? HAS_ORIGIN : 0));
         out.writeLong(record.keyId());
         if (kind == MetricRecord.KIND_SAMPLE) {
             out.writeLong(record.timestamp());
@@ -83,6 +89,10 @@ public final class MetricRecordSerializer extends TypeSerializerSingleton<Metric
         if (hasKey) {
             out.writeInt(record.keyLength());
             out.write(record.keyBytes(), 0, record.keyLength());
+        }
+        if (hasOrigin) {
+            out.writeInt(record.originLength());
+            out.write(record.originBytes(), 0, record.originLength());
         }
     }
 
@@ -123,6 +133,14 @@ public final class MetricRecordSerializer extends TypeSerializerSingleton<Metric
             in.readFully(reuse.keyBuffer(length), 0, length);
             reuse.keyFilled(length);
         }
+        if ((head & HAS_ORIGIN) != 0) {
+            int length = in.readInt();
+            if (length < 0) {
+                throw new IOException("Negative origin length " + length + " (corrupt stream?)");
+            }
+            in.readFully(reuse.originBuffer(length), 0, length);
+            reuse.originFilled(length);
+        }
         return reuse;
     }
 
@@ -144,6 +162,11 @@ public final class MetricRecordSerializer extends TypeSerializerSingleton<Metric
             target.write(source, length);
         }
         if ((head & HAS_KEY) != 0) {
+            int length = source.readInt();
+            target.writeInt(length);
+            target.write(source, length);
+        }
+        if ((head & HAS_ORIGIN) != 0) {
             int length = source.readInt();
             target.writeInt(length);
             target.write(source, length);

@@ -1,5 +1,6 @@
 package io.tsagg.serde.record;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -95,6 +96,58 @@ class MetricRecordSerializerTest {
         DataOutputSerializer copied = new DataOutputSerializer(64);
         SERIALIZER.copy(new DataInputDeserializer(serialize(withKey)), copied);
         assertThat(copied.getCopyOfBuffer()).isEqualTo(serialize(withKey));
+    }
+
+    @Test
+    void shouldRoundTripSampleWithItsWrittenOriginOnly() throws IOException {
+        final byte[] line = "cpu,host=a usage=1.5 1700000000000000000".getBytes(UTF_8);
+        final int[] written = {0};
+        final MetricRecord.OriginWriter writer =
+                (sample, into) -> {
+                    written[0]++;
+                    into.setOrigin(line, 0, line.length - sample);
+                };
+        final MetricRecord unwritten =
+                new MetricRecord().setSample(3L, 4L, 5.0).withOrigin(writer, 2);
+
+        // An origin that is not written stays with the reader: the sample goes out plain.
+        assertThat(serialize(unwritten)).hasSize(25);
+        assertThat(written[0]).isZero();
+
+        assertThat(unwritten.writeOrigin()).isTrue();
+        assertThat(unwritten.writeOrigin()).isTrue();
+        assertThat(written[0]).as("written once").isEqualTo(1);
+        final byte[] name = "cpu,host=a usage".getBytes(UTF_8);
+        unwritten.attachKey(name, 0, name.length);
+
+        final MetricRecord read =
+                SERIALIZER.deserialize(new DataInputDeserializer(serialize(unwritten)));
+
+        assertThat(read).isEqualTo(unwritten);
+        assertThat(read.hasOrigin()).isTrue();
+        assertThat(new String(read.originBytes(), 0, read.originLength(), UTF_8))
+                .isEqualTo("cpu,host=a usage=1.5 17000000000000000");
+        assertThat(keyString(read)).isEqualTo("cpu,host=a usage");
+        // A new sample in the same record has no origin.
+        assertThat(read.setSample(1L, 2L, 3.0).hasOrigin()).isFalse();
+        assertThat(read.writeOrigin()).isFalse();
+    }
+
+    @Test
+    void shouldCarryOriginWriterAndWrittenOriginWhenRecordIsCopied() {
+        final byte[] line = "m f=1".getBytes(UTF_8);
+        final MetricRecord.OriginWriter writer =
+                (sample, into) -> into.setOrigin(line, 0, line.length);
+        final MetricRecord unwritten =
+                new MetricRecord().setSample(3L, 4L, 5.0).withOrigin(writer, 0);
+
+        final MetricRecord copy = SERIALIZER.copy(unwritten);
+        assertThat(copy.writeOrigin()).isTrue();
+        assertThat(unwritten.hasOrigin()).isFalse();
+
+        final MetricRecord second = SERIALIZER.copy(copy);
+        copy.originBytes()[0] = 'x';
+        assertThat(second.originBytes()[0]).as("not shared").isEqualTo((byte) 'm');
     }
 
     @Test
@@ -260,9 +313,16 @@ class MetricRecordSerializerTest {
             final byte[] name = new byte[random.nextInt(150)];
             random.nextBytes(name);
             final MetricRecord r = new MetricRecord();
-            switch (random.nextInt(4)) {
+            switch (random.nextInt(5)) {
                 case 0:
                     r.setSample(random.nextLong(), random.nextLong(), random.nextGaussian());
+                    break;
+                case 4:
+                    r.setSample(random.nextLong(), random.nextLong(), random.nextGaussian())
+                            .setOrigin(name, 0, name.length);
+                    if (random.nextBoolean()) {
+                        r.attachKey(name, 0, name.length / 2);
+                    }
                     break;
                 case 1:
                     r.setSample(random.nextLong(), random.nextLong(), random.nextDouble())
