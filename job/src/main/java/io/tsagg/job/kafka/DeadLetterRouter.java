@@ -15,8 +15,10 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 /**
- * Chained right after the source: rejected input records leave for the dead-letter output,
- * everything else flows on.
+ * Chained right after the source in single-phase jobs ({@code --pre-aggregate false}): rejected
+ * input records leave for the dead-letter output, everything else flows on. (Two-phase jobs have no
+ * router: rejected records go on with the samples to the window operator, and the pre-aggregator
+ * writes the origins described below; see {@code TsaggJob}.)
  *
  * <p><b>Origins of samples that can turn out late.</b> A window operator calls a sample late only
  * if its windows ended before the operator's watermark, which is never ahead of the watermark this

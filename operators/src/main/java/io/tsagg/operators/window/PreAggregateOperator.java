@@ -40,8 +40,12 @@ import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
  * watermark) is passed on as it is: the window operator then decides, as in single-phase, whether
  * it updates a fired window or is late. The watermark is checkpointed (the largest over all
  * subtasks is restored), so samples replayed after a restore that may be behind the window
- * operator's restored watermark are passed on as they are too. Dictionary records are passed on at
- * once, ahead of any partial of their key.
+ * operator's restored watermark are passed on as they are too; such a sample first has its input
+ * bytes written ({@link MetricRecord#writeOrigin()}), so that if it turns out late the late output
+ * can give it back as it came in. Dictionary records are passed on at once, ahead of any partial of
+ * their key, and so is input a reader could not decode (the window operator sends it to the
+ * dead-letter output): this operator has no side output, so the source's records reach it through a
+ * plain chained call, not a broadcast to several outputs.
  *
  * <p>Task thread only. State lives in the operator's share of managed memory (the transformation
  * must declare {@code ManagedMemoryUseCase.OPERATOR}).
@@ -137,7 +141,15 @@ public final class PreAggregateOperator extends AbstractStreamOperator<MetricRec
         }
         long ts = r.timestamp();
         long pane = spec.paneStart(ts);
-        if (spec.firstWindowEnd(pane) <= watermark || !add(r.keyId(), pane, ts, r.value())) {
+        if (spec.firstWindowEnd(pane) <= watermark) {
+            // Behind the watermark: it may turn out late at the window operator, where it will
+            // need its input bytes, which only its reader can still give (while it emits it).
+            r.writeOrigin();
+            passedSamples.inc();
+            output.collect(element);
+            return;
+        }
+        if (!add(r.keyId(), pane, ts, r.value())) {
             passedSamples.inc();
             output.collect(element);
             return;

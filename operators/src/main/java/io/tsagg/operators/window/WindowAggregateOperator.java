@@ -249,6 +249,15 @@ public final class WindowAggregateOperator extends AbstractStreamOperator<Window
             processPartial(r);
             return;
         }
+        if (r.isRejected()) {
+            // Input a reader could not decode, sent on by a pre-aggregator chained to the source
+            // (it has no side output of its own): passed on to the dead-letter output as it is.
+            if (refusedTag != null) {
+                output.collect(
+                        refusedTag, new StreamRecord<>(r.deadLetter(), element.getTimestamp()));
+            }
+            return;
+        }
         long ts = r.timestamp();
         long pane = spec.paneStart(ts);
         if (spec.lastWindowEnd(pane) + allowedLateness <= watermark) {

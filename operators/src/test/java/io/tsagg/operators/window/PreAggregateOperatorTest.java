@@ -2,6 +2,7 @@ package io.tsagg.operators.window;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tsagg.serde.record.DeadLetter;
 import io.tsagg.serde.record.MetricRecord;
 import io.tsagg.serde.record.MetricRecordSerializer;
 import io.tsagg.serde.record.RecordTypeInfo;
@@ -65,14 +66,19 @@ class PreAggregateOperatorTest {
     }
 
     @Test
-    void shouldPassOnSamplesWhosePaneIsBehindItsWatermark() throws Exception {
+    void shouldPassOnSamplesWhosePaneIsBehindItsWatermarkWithTheirOriginWritten() throws Exception {
         try (Pre pre = new Pre(1, 0, 64L << 20, null)) {
             pre.watermark(20_000);
             pre.drain();
             pre.sample(A, 19_999, 1.0);
             pre.sample(A, 20_000, 2.0);
+            pre.rejected("not a frame");
 
-            assertThat(pre.drain()).containsExactly("sample a@19999=1.0");
+            // Only the sample behind the watermark had its origin written (it may be late).
+            assertThat(pre.drain())
+                    .containsExactly(
+                            "sample a@19999=1.0 origin=input of 19999", "rejected not a frame");
+            assertThat(pre.origins).containsExactly(19_999L);
             assertThat(pre.counter("passedSamples")).isEqualTo(1);
             pre.watermark(Long.MAX_VALUE);
             assertThat(pre.drain())
@@ -119,10 +125,11 @@ class PreAggregateOperatorTest {
             try (Pre restored = new Pre(3, i, 64L << 20, part)) {
                 restored.sample(A, 29_999, 1.0);
                 restored.sample(A, 30_000, 2.0);
-                // Behind the window operator's watermark, maybe: passed on as it is.
+                // Behind the window operator's watermark, maybe: passed on as it is, with its
+                // origin in case it is late there.
                 assertThat(restored.drain())
                         .as("subtask %d", i)
-                        .containsExactly("sample a@29999=1.0");
+                        .containsExactly("sample a@29999=1.0 origin=input of 29999");
             }
         }
     }
@@ -205,6 +212,39 @@ class PreAggregateOperatorTest {
         }
     }
 
+    @Test
+    void shouldHaveTheWindowOperatorSendRejectedInputItPassedOnToTheDeadLetterOutput()
+            throws Exception {
+        final OutputTag<DeadLetter> refused =
+                new OutputTag<>("refused", RecordTypeInfo.DEAD_LETTER);
+        final MetricRecord rejected;
+        try (Pre pre = new Pre(1, 0, 64L << 20, null)) {
+            pre.rejected("not a frame");
+            rejected = pre.outputRecords().get(0);
+        }
+        try (MockEnvironment env =
+                        environment(1, 0, 1L << 20, new InterceptingOperatorMetricGroup());
+                KeyedOneInputStreamOperatorTestHarness<Long, MetricRecord, WindowResult> window =
+                        new KeyedOneInputStreamOperatorTestHarness<>(
+                                new WindowAggregateOperator(SPEC, 0, null, refused),
+                                MetricRecord::keyId,
+                                Types.LONG,
+                                env)) {
+            window.setup(WindowResultSerializer.INSTANCE);
+            window.open();
+            window.processElement(rejected, 0);
+
+            final List<DeadLetter> dead = new ArrayList<>();
+            for (StreamRecord<DeadLetter> r : window.getSideOutput(refused)) {
+                dead.add(r.getValue());
+            }
+            assertThat(dead).extracting(DeadLetter::reason).containsExactly("bad_magic");
+            assertThat(dead.get(0).payload())
+                    .isEqualTo("not a frame".getBytes(StandardCharsets.UTF_8));
+            assertThat(window.extractOutputValues()).isEmpty();
+        }
+    }
+
     /** An environment whose operator metrics end up in {@code metrics}. */
     private static MockEnvironment environment(
             int parallelism,
@@ -253,8 +293,29 @@ class PreAggregateOperatorTest {
             harness.processElement(new MetricRecord().setKey(id, bytes, 0, bytes.length), 0);
         }
 
+        /** Timestamps of the samples whose origin was written. */
+        final List<Long> origins = new ArrayList<>();
+
+        private final MetricRecord.OriginWriter originWriter =
+                (ts, into) -> {
+                    origins.add((long) ts);
+                    final byte[] b = ("input of " + ts).getBytes(StandardCharsets.UTF_8);
+                    into.setOrigin(b, 0, b.length);
+                };
+
+        /** A sample whose origin writer writes {@code "input of <ts>"}. */
         void sample(long id, long ts, double value) throws Exception {
-            harness.processElement(new MetricRecord().setSample(id, ts, value), ts);
+            harness.processElement(
+                    new MetricRecord().setSample(id, ts, value).withOrigin(originWriter, (int) ts),
+                    ts);
+        }
+
+        void rejected(String what) throws Exception {
+            final byte[] b = what.getBytes(StandardCharsets.UTF_8);
+            harness.processElement(
+                    new MetricRecord()
+                            .setRejected(new DeadLetter(b, "in", 0, 0L, "bad_magic", what, 0L)),
+                    0);
         }
 
         void watermark(long ts) throws Exception {
@@ -302,7 +363,23 @@ class PreAggregateOperatorTest {
                 return "key " + new String(r.keyBytes(), 0, r.keyLength(), StandardCharsets.UTF_8);
             }
             if (r.isSample()) {
-                return "sample " + key + "@" + r.timestamp() + "=" + r.value();
+                return "sample "
+                        + key
+                        + "@"
+                        + r.timestamp()
+                        + "="
+                        + r.value()
+                        + (r.hasOrigin()
+                                ? " origin="
+                                        + new String(
+                                                r.originBytes(),
+                                                0,
+                                                r.originLength(),
+                                                StandardCharsets.UTF_8)
+                                : "");
+            }
+            if (r.isRejected()) {
+                return "rejected " + r.deadLetter().message();
             }
             final Summary s = new PartialCodec().decode(r, new Summary());
             return "partial "

@@ -22,9 +22,9 @@ import org.apache.flink.core.memory.DataOutputView;
  *
  * A plain sample is 25 bytes. Only a written origin ({@link MetricRecord#hasOrigin()}) is sent: the
  * origin writer is a reference into the sending reader. The origin flag was added after the first
- * release of this format; streams without it read as before. A rejected record (normally never
- * serialised: the dead-letter router is chained to the source) is the kind byte followed by its
- * {@link DeadLetterSerializer} form.
+ * release of this format; streams without it read as before. A rejected record (two-phase jobs send
+ * it on to the window operator, which passes it to the dead-letter output) is the kind byte
+ * followed by its {@link DeadLetterSerializer} form.
  */
 public final class MetricRecordSerializer extends TypeSerializerSingleton<MetricRecord> {
     private static final long serialVersionUID = 1L;
