@@ -347,11 +347,14 @@ public final class TsaggJob {
 
     private static KafkaRecordDeserializationSchema<MetricRecord> deserializer(
             JobConfig config, GroupKeySpec groupKeys) {
+        // One rollup, two-phase: the pre-aggregator is the only operator after the source, so a
+        // record's samples can reach it as one batch record.
+        boolean batches = config.preAggregate() && config.rollups().size() == 1;
         if ("ilp".equals(config.format())) {
             return new LineProtocolRecordDeserializer(
-                    config.ilpPrecision(), groupKeys, config.maxFutureSkew().toMillis());
+                    config.ilpPrecision(), groupKeys, config.maxFutureSkew().toMillis(), batches);
         }
-        return new FrameRecordDeserializer(groupKeys, config.maxFutureSkew().toMillis());
+        return new FrameRecordDeserializer(groupKeys, config.maxFutureSkew().toMillis(), batches);
     }
 
     /** Transactional ids must be unique per job and output across the Kafka cluster. */
@@ -376,7 +379,8 @@ public final class TsaggJob {
 
         @Override
         public long extractTimestamp(MetricRecord r, long kafkaTimestamp) {
-            return r.isSample() ? r.timestamp() : Long.MIN_VALUE;
+            // A batch's timestamp is its largest: all a bounded-out-of-orderness generator needs.
+            return r.isSample() || r.isBatch() ? r.timestamp() : Long.MIN_VALUE;
         }
     }
 

@@ -52,10 +52,12 @@ public final class FrameRecordDeserializer
 
     private final GroupKeySpec groupKeys;
     private final long maxFutureSkewMs;
+    private final boolean batches;
 
     private transient FrameDecoder decoder;
     private transient SampleEmitter emitter;
     private transient FrameOrigins origins;
+    private transient FrameBatch batch;
     private transient long[] seriesIds;
 
     // Group keys: series id -> index into groupIds, filled once per distinct series.
@@ -78,12 +80,24 @@ public final class FrameRecordDeserializer
      *     dead-lettered; 0: no limit
      */
     public FrameRecordDeserializer(GroupKeySpec groupKeys, long maxFutureSkewMs) {
+        this(groupKeys, maxFutureSkewMs, false);
+    }
+
+    /**
+     * @param maxFutureSkewMs samples stamped more than this ahead of the wall clock are
+     *     dead-lettered; 0: no limit
+     * @param batches emit the samples of each frame as one {@link MetricRecord#KIND_BATCH} record,
+     *     for a pre-aggregator chained to the source (which reads them in a loop), instead of one
+     *     record per sample
+     */
+    public FrameRecordDeserializer(GroupKeySpec groupKeys, long maxFutureSkewMs, boolean batches) {
         if (maxFutureSkewMs < 0) {
             throw new IllegalArgumentException(
                     "max future skew must be >= 0 ms, got " + maxFutureSkewMs);
         }
         this.groupKeys = groupKeys;
         this.maxFutureSkewMs = maxFutureSkewMs;
+        this.batches = batches;
     }
 
     @Override
@@ -91,6 +105,7 @@ public final class FrameRecordDeserializer
         decoder = new FrameDecoder();
         emitter = new SampleEmitter(context.getMetricGroup(), maxFutureSkewMs);
         origins = new FrameOrigins();
+        batch = batches ? new FrameBatch(origins) : null;
         seriesIds = new long[1024];
         if (!groupKeys.isSeries()) {
             groupKeyBuilder = new SeriesKeyBuilder(groupKeys, Integer.MAX_VALUE);
@@ -158,6 +173,10 @@ public final class FrameRecordDeserializer
         }
         long horizon = emitter.futureHorizon();
         origins.reset(decoder, bytes);
+        if (batch != null) {
+            emitBatch(kafkaRecord, bytes, horizon, out);
+            return;
+        }
         int emitted = 0;
         for (int i = 0; i < samples; i++) {
             long ts = decoder.timestamp(i);
@@ -174,6 +193,35 @@ public final class FrameRecordDeserializer
             emitted++;
         }
         emitter.samplesIn.inc(emitted);
+    }
+
+    /** Emits the frame's samples as one batch record (dead letters first). Hot path. */
+    private void emitBatch(
+            ConsumerRecord<byte[], byte[]> kafkaRecord,
+            byte[] bytes,
+            long horizon,
+            Collector<MetricRecord> out) {
+        batch.reset(decoder, seriesIds);
+        long maxTimestamp = Long.MIN_VALUE;
+        int samples = decoder.sampleCount();
+        for (int i = 0; i < samples; i++) {
+            long ts = decoder.timestamp(i);
+            double v = decoder.value(i);
+            if (ts > horizon) {
+                rejectFuture(kafkaRecord, bytes, i, ts, v, horizon, out);
+                continue;
+            }
+            if (!Double.isFinite(v)) {
+                emitter.nonFiniteValues.inc();
+                continue;
+            }
+            batch.accept(i);
+            maxTimestamp = Math.max(maxTimestamp, ts);
+        }
+        emitter.samplesIn.inc(batch.size());
+        if (batch.size() > 0) {
+            emitter.batch(batch, maxTimestamp, out);
+        }
     }
 
     /** The group id of series {@code seriesId}, mapped (and announced) on first sight. */

@@ -45,11 +45,13 @@ public final class LineProtocolRecordDeserializer
     private final TimestampPrecision precision;
     private final GroupKeySpec groupKeys;
     private final long maxFutureSkewMs;
+    private final boolean batches;
 
     private transient LineProtocolParser parser;
     private transient IngestArena arena;
     private transient SampleEmitter emitter;
     private transient LineOrigins origins;
+    private transient ArenaBatch batch;
     private transient Counter malformedLines;
     private transient Counter nonNumericFields;
 
@@ -69,6 +71,20 @@ public final class LineProtocolRecordDeserializer
      */
     public LineProtocolRecordDeserializer(
             TimestampPrecision precision, GroupKeySpec groupKeys, long maxFutureSkewMs) {
+        this(precision, groupKeys, maxFutureSkewMs, false);
+    }
+
+    /**
+     * @param maxFutureSkewMs lines stamped more than this ahead of the wall clock are
+     *     dead-lettered; 0: no limit
+     * @param batches emit the samples of each record as one {@link MetricRecord#KIND_BATCH} record,
+     *     for a pre-aggregator chained to the source, instead of one record per sample
+     */
+    public LineProtocolRecordDeserializer(
+            TimestampPrecision precision,
+            GroupKeySpec groupKeys,
+            long maxFutureSkewMs,
+            boolean batches) {
         if (maxFutureSkewMs < 0) {
             throw new IllegalArgumentException(
                     "max future skew must be >= 0 ms, got " + maxFutureSkewMs);
@@ -76,6 +92,7 @@ public final class LineProtocolRecordDeserializer
         this.precision = precision;
         this.groupKeys = groupKeys;
         this.maxFutureSkewMs = maxFutureSkewMs;
+        this.batches = batches;
     }
 
     @Override
@@ -84,6 +101,7 @@ public final class LineProtocolRecordDeserializer
         arena = new IngestArena();
         emitter = new SampleEmitter(context.getMetricGroup(), maxFutureSkewMs);
         origins = new LineOrigins(precision, groupKeys);
+        batch = batches ? new ArenaBatch(arena, origins) : null;
         malformedLines = context.getMetricGroup().counter("malformedLines");
         nonNumericFields = context.getMetricGroup().counter("nonNumericFields");
     }
@@ -116,13 +134,30 @@ public final class LineProtocolRecordDeserializer
         long horizon = emitter.futureHorizon();
         int samples = arena.size();
         int future = 0;
-        for (int i = 0; i < samples; i++) {
-            long ts = arena.timestamp(i);
-            if (ts > horizon) {
-                future++;
-                continue;
+        if (batch != null) {
+            batch.reset();
+            long maxTimestamp = Long.MIN_VALUE;
+            for (int i = 0; i < samples; i++) {
+                long ts = arena.timestamp(i);
+                if (ts > horizon) {
+                    future++;
+                    continue;
+                }
+                batch.accept(i);
+                maxTimestamp = Math.max(maxTimestamp, ts);
             }
-            emitter.sample(arena.keyId(i), ts, arena.value(i), origins, i, out);
+            if (batch.size() > 0) {
+                emitter.batch(batch, maxTimestamp, out);
+            }
+        } else {
+            for (int i = 0; i < samples; i++) {
+                long ts = arena.timestamp(i);
+                if (ts > horizon) {
+                    future++;
+                    continue;
+                }
+                emitter.sample(arena.keyId(i), ts, arena.value(i), origins, i, out);
+            }
         }
         emitter.samplesIn.inc(samples - future);
         if (future > 0) {

@@ -3,6 +3,7 @@ package io.tsagg.job.kafka;
 import io.tsagg.serde.collections.Long2IntOpenMap;
 import io.tsagg.serde.record.DeadLetter;
 import io.tsagg.serde.record.MetricRecord;
+import io.tsagg.serde.record.SampleBatch;
 import java.time.Instant;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
@@ -124,6 +125,11 @@ final class SampleEmitter {
             int index,
             Collector<MetricRecord> out) {
         out.collect(record.setSample(id, timestampMs, value).withOrigin(origin, index));
+    }
+
+    /** Emits a batch of samples whose largest timestamp is {@code maxTimestamp}. Hot path. */
+    void batch(SampleBatch batch, long maxTimestamp, Collector<MetricRecord> out) {
+        out.collect(record.setBatch(batch, maxTimestamp));
     }
 
     /**

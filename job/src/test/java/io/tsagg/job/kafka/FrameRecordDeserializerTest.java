@@ -98,6 +98,11 @@ class FrameRecordDeserializerTest {
                         "cpu,host=a,region=eu v 1000 1.0", "cpu,host=b,region=eu v 3000 -2.5");
     }
 
+    private static long seriesId(String key) {
+        byte[] b = key.getBytes(StandardCharsets.UTF_8);
+        return io.tsagg.serde.key.SeriesKeyHash.hash(b, 0, b.length);
+    }
+
     private static String onlySample(byte[] frame, int length) {
         io.tsagg.serde.frame.FrameDecoder decoder = new io.tsagg.serde.frame.FrameDecoder();
         try {
@@ -116,5 +121,78 @@ class FrameRecordDeserializerTest {
                 + decoder.timestamp(0)
                 + " "
                 + decoder.value(0);
+    }
+
+    @Test
+    void shouldEmitAFramesAcceptedSamplesAsOneBatchAfterItsKeysAndDeadLetters() throws Exception {
+        long now = System.currentTimeMillis();
+        FrameWriter w = new FrameWriter();
+        int a = w.addSeries("cpu,host=a v");
+        int b = w.addSeries("cpu,host=b v");
+        w.addSample(a, now - 60_000, 1.0);
+        w.addSample(b, now - 50_000, Double.NaN); // dropped
+        w.addSample(b, now + 10 * HOUR, 2.5); // far ahead: dead letter
+        w.addSample(a, now - 40_000, 3.0);
+        List<String> out = new java.util.ArrayList<>();
+        FrameRecordDeserializer d = new FrameRecordDeserializer(GroupKeySpec.series(), HOUR, true);
+        CountingContext context = new CountingContext();
+        d.open(context);
+
+        d.deserialize(
+                new ConsumerRecord<>("in", 0, 0L, null, w.toByteArray()),
+                new org.apache.flink.util.Collector<>() {
+                    @Override
+                    public void collect(MetricRecord m) {
+                        if (m.isKey()) {
+                            out.add(
+                                    "key "
+                                            + new String(
+                                                    m.keyBytes(),
+                                                    0,
+                                                    m.keyLength(),
+                                                    StandardCharsets.UTF_8));
+                        } else if (m.isRejected()) {
+                            out.add("dead " + m.deadLetter().reason());
+                        } else {
+                            assertThat(m.isBatch()).isTrue();
+                            assertThat(m.timestamp()).isEqualTo(now - 40_000);
+                            io.tsagg.serde.record.SampleBatch batch = m.batch();
+                            for (int i = 0; i < batch.size(); i++) {
+                                MetricRecord one =
+                                        new MetricRecord()
+                                                .setSample(
+                                                        batch.keyId(i),
+                                                        batch.timestamp(i),
+                                                        batch.value(i));
+                                batch.writeOrigin(i, one);
+                                out.add(
+                                        "sample "
+                                                + (one.keyId() == seriesId("cpu,host=a v"))
+                                                + " "
+                                                + (now - one.timestamp())
+                                                + " "
+                                                + one.value()
+                                                + " origin "
+                                                + onlySample(one.originBytes(), one.originLength())
+                                                        .replace(
+                                                                Long.toString(one.timestamp()),
+                                                                "t"));
+                            }
+                        }
+                    }
+
+                    @Override
+                    public void close() {}
+                });
+
+        assertThat(out)
+                .containsExactly(
+                        "key cpu,host=a v",
+                        "key cpu,host=b v",
+                        "dead timestamp_in_future",
+                        "sample true 60000 1.0 origin cpu,host=a v t 1.0",
+                        "sample true 40000 3.0 origin cpu,host=a v t 3.0");
+        assertThat(context.count("samplesIn")).isEqualTo(2);
+        assertThat(context.count("nonFiniteValues")).isEqualTo(1);
     }
 }

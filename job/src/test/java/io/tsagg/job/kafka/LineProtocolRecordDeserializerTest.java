@@ -140,4 +140,87 @@ class LineProtocolRecordDeserializerTest {
                 new org.apache.kafka.common.header.internals.RecordHeaders(),
                 java.util.Optional.empty());
     }
+
+    @Test
+    void shouldEmitARecordsSamplesAsOneBatchWithTheSameSamplesAndOrigins() throws Exception {
+        long now = System.currentTimeMillis();
+        String record =
+                "cpu,host=a u=1,v=2 "
+                        + (now - 2000) * 1_000_000L
+                        + "\nbad\ncpu,host=b u=3 "
+                        + (now + 10 * HOUR) * 1_000_000L
+                        + "\ncpu,host=c u=4 "
+                        + (now - 1000) * 1_000_000L;
+        ConsumerRecord<byte[], byte[]> r =
+                new ConsumerRecord<>("in", 0, 0L, null, record.getBytes(StandardCharsets.UTF_8));
+        List<String> expected = new ArrayList<>();
+        LineProtocolRecordDeserializer single =
+                new LineProtocolRecordDeserializer(
+                        TimestampPrecision.NANOSECONDS, GroupKeySpec.series(), HOUR);
+        single.open(new CountingContext());
+        single.deserialize(r, describing(expected));
+        LineProtocolRecordDeserializer batched =
+                new LineProtocolRecordDeserializer(
+                        TimestampPrecision.NANOSECONDS, GroupKeySpec.series(), HOUR, true);
+        CountingContext context = new CountingContext();
+        batched.open(context);
+        List<String> actual = new ArrayList<>();
+
+        batched.deserialize(r, describing(actual));
+
+        assertThat(actual).isEqualTo(expected);
+        assertThat(actual).filteredOn(l -> l.startsWith("sample")).hasSize(3);
+        assertThat(actual).filteredOn(l -> l.startsWith("dead")).hasSize(2);
+        assertThat(context.count("samplesIn")).isEqualTo(3);
+        assertThat(context.count("futureSamples")).isEqualTo(1);
+    }
+
+    /** Describes samples (batches unpacked, origins written), keys and dead letters. */
+    private static Collector<MetricRecord> describing(List<String> out) {
+        return new Collector<>() {
+            @Override
+            public void collect(MetricRecord m) {
+                if (m.isBatch()) {
+                    for (int i = 0; i < m.batch().size(); i++) {
+                        MetricRecord one =
+                                new MetricRecord()
+                                        .setSample(
+                                                m.batch().keyId(i),
+                                                m.batch().timestamp(i),
+                                                m.batch().value(i));
+                        m.batch().writeOrigin(i, one);
+                        collect(one);
+                    }
+                } else if (m.isSample()) {
+                    m.writeOrigin();
+                    out.add(
+                            "sample "
+                                    + m.keyId()
+                                    + " "
+                                    + m.timestamp()
+                                    + " "
+                                    + m.value()
+                                    + " "
+                                    + new String(
+                                            m.originBytes(),
+                                            0,
+                                            m.originLength(),
+                                            StandardCharsets.UTF_8));
+                } else if (m.isKey()) {
+                    out.add(
+                            "key "
+                                    + new String(
+                                            m.keyBytes(),
+                                            0,
+                                            m.keyLength(),
+                                            StandardCharsets.UTF_8));
+                } else {
+                    out.add("dead " + m.deadLetter().reason());
+                }
+            }
+
+            @Override
+            public void close() {}
+        };
+    }
 }

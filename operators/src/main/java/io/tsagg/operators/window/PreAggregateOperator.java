@@ -1,6 +1,7 @@
 package io.tsagg.operators.window;
 
 import io.tsagg.serde.record.MetricRecord;
+import io.tsagg.serde.record.SampleBatch;
 import java.util.List;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
@@ -47,6 +48,10 @@ import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
  * dead-letter output): this operator has no side output, so the source's records reach it through a
  * plain chained call, not a broadcast to several outputs.
  *
+ * <p>A reader may hand over all samples of a Kafka record as one {@link MetricRecord#KIND_BATCH}
+ * record ({@link SampleBatch}); they are read in a loop and each is treated as if it had come
+ * alone, which saves Flink's per-record chaining work for every sample but one.
+ *
  * <p>Task thread only. State lives in the operator's share of managed memory (the transformation
  * must declare {@code ManagedMemoryUseCase.OPERATOR}).
  */
@@ -67,6 +72,11 @@ public final class PreAggregateOperator extends AbstractStreamOperator<MetricRec
     private transient PartialCodec codec;
     private transient MetricRecord partial;
     private transient StreamRecord<MetricRecord> partialRecord;
+
+    /** A sample of a batch that is passed on as it is. */
+    private transient MetricRecord passed;
+
+    private transient StreamRecord<MetricRecord> passedRecord;
     private transient ListState<Long> watermarkState;
 
     /** The largest watermark seen, or restored. */
@@ -123,6 +133,8 @@ public final class PreAggregateOperator extends AbstractStreamOperator<MetricRec
         codec = new PartialCodec();
         partial = new MetricRecord();
         partialRecord = new StreamRecord<>(partial);
+        passed = new MetricRecord();
+        passedRecord = new StreamRecord<>(passed);
         MetricGroup metrics = getMetricGroup();
         aggregatedSamples = metrics.counter("preAggregatedSamples");
         passedSamples = metrics.counter("passedSamples");
@@ -136,7 +148,11 @@ public final class PreAggregateOperator extends AbstractStreamOperator<MetricRec
     public void processElement(StreamRecord<MetricRecord> element) throws Exception {
         MetricRecord r = element.getValue();
         if (!r.isSample()) {
-            output.collect(element);
+            if (r.isBatch()) {
+                processBatch(r.batch());
+            } else {
+                output.collect(element);
+            }
             return;
         }
         long ts = r.timestamp();
@@ -155,6 +171,38 @@ public final class PreAggregateOperator extends AbstractStreamOperator<MetricRec
             return;
         }
         aggregatedSamples.inc();
+    }
+
+    /**
+     * The samples of one Kafka record, read in a loop from the reader's columns; each is handled as
+     * {@link #processElement} handles a sample, those passed on as records of their own. Hot path.
+     */
+    private void processBatch(SampleBatch batch) throws Exception {
+        int n = batch.size();
+        int aggregated = 0;
+        for (int i = 0; i < n; i++) {
+            long ts = batch.timestamp(i);
+            long pane = spec.paneStart(ts);
+            long keyId = batch.keyId(i);
+            double value = batch.value(i);
+            if (spec.firstWindowEnd(pane) <= watermark) {
+                passed.setSample(keyId, ts, value);
+                batch.writeOrigin(i, passed);
+                pass(ts);
+            } else if (add(keyId, pane, ts, value)) {
+                aggregated++;
+            } else {
+                passed.setSample(keyId, ts, value);
+                pass(ts);
+            }
+        }
+        aggregatedSamples.inc(aggregated);
+    }
+
+    private void pass(long ts) {
+        passedSamples.inc();
+        passedRecord.replace(passed, ts);
+        output.collect(passedRecord);
     }
 
     private boolean add(long keyId, long pane, long ts, double value) throws Exception {

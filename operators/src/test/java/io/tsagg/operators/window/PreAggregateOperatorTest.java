@@ -6,6 +6,7 @@ import io.tsagg.serde.record.DeadLetter;
 import io.tsagg.serde.record.MetricRecord;
 import io.tsagg.serde.record.MetricRecordSerializer;
 import io.tsagg.serde.record.RecordTypeInfo;
+import io.tsagg.serde.record.SampleBatch;
 import io.tsagg.serde.record.WindowResult;
 import io.tsagg.serde.record.WindowResultSerializer;
 import java.nio.charset.StandardCharsets;
@@ -85,6 +86,37 @@ class PreAggregateOperatorTest {
                     .containsExactly(
                             "partial a@20000 n=1 sum=2.0 first=2.0 last=2.0",
                             "watermark " + Long.MAX_VALUE);
+        }
+    }
+
+    @Test
+    void shouldTreatEachSampleOfABatchAsIfItHadComeAlone() throws Exception {
+        final long[][] samples = {
+            {A, 19_999, 1}, {A, 20_000, 2}, {B, 25_000, 3}, {A, 29_999, 4}, {B, 5_000, 5}
+        };
+        final List<String> alone;
+        try (Pre pre = new Pre(1, 0, 64L << 20, null)) {
+            pre.watermark(20_000);
+            for (long[] x : samples) {
+                pre.sample(x[0], x[1], x[2]);
+            }
+            pre.watermark(30_000);
+            alone = pre.drain();
+            assertThat(pre.counter("passedSamples")).isEqualTo(2);
+        }
+        try (Pre pre = new Pre(1, 0, 64L << 20, null)) {
+            pre.watermark(20_000);
+            pre.batch(samples);
+            pre.watermark(30_000);
+
+            assertThat(pre.drain()).isEqualTo(alone);
+            assertThat(alone)
+                    .contains(
+                            "sample a@19999=1.0 origin=input of 19999",
+                            "sample b@5000=5.0 origin=input of 5000",
+                            "partial a@20000 n=2 sum=6.0 first=2.0 last=4.0");
+            assertThat(pre.counter("passedSamples")).isEqualTo(2);
+            assertThat(pre.counter("preAggregatedSamples")).isEqualTo(3);
         }
     }
 
@@ -308,6 +340,42 @@ class PreAggregateOperatorTest {
             harness.processElement(
                     new MetricRecord().setSample(id, ts, value).withOrigin(originWriter, (int) ts),
                     ts);
+        }
+
+        /** One batch record of samples {id, ts, value}; origins as for {@link #sample}. */
+        void batch(long[][] samples) throws Exception {
+            final SampleBatch batch =
+                    new SampleBatch() {
+                        @Override
+                        public int size() {
+                            return samples.length;
+                        }
+
+                        @Override
+                        public long keyId(int i) {
+                            return samples[i][0];
+                        }
+
+                        @Override
+                        public long timestamp(int i) {
+                            return samples[i][1];
+                        }
+
+                        @Override
+                        public double value(int i) {
+                            return samples[i][2];
+                        }
+
+                        @Override
+                        public void writeOrigin(int i, MetricRecord into) {
+                            originWriter.writeOrigin((int) samples[i][1], into);
+                        }
+                    };
+            long max = Long.MIN_VALUE;
+            for (long[] x : samples) {
+                max = Math.max(max, x[1]);
+            }
+            harness.processElement(new MetricRecord().setBatch(batch, max), max);
         }
 
         void rejected(String what) throws Exception {

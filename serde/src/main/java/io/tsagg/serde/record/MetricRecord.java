@@ -18,6 +18,9 @@ import java.util.Arrays;
  *   <li>{@link #KIND_PARTIAL}: a partial summary of the samples of one (group-key id, pane) from a
  *       pre-aggregator chained to the source (two-phase aggregation); the timestamp is the pane
  *       start and the payload is the summary in the window operator's encoding, opaque here.
+ *   <li>{@link #KIND_BATCH}: all samples of one Kafka record ({@link SampleBatch}), from a reader
+ *       to the pre-aggregator chained to it; the timestamp is the largest of the batch (what a
+ *       bounded out-of-orderness watermark generator needs). Never leaves the chain.
  * </ul>
  *
  * <p>A sample may also carry its key bytes ({@link #hasKey()}), as the late-data output does so the
@@ -36,6 +39,7 @@ public final class MetricRecord {
     public static final byte KIND_KEY = 2;
     public static final byte KIND_REJECTED = 3;
     public static final byte KIND_PARTIAL = 4;
+    public static final byte KIND_BATCH = 5;
 
     private byte kind;
     private long keyId;
@@ -46,6 +50,7 @@ public final class MetricRecord {
     private DeadLetter rejected;
     private byte[] payload = new byte[0];
     private int payloadLength;
+    private SampleBatch batch;
     private OriginWriter originWriter;
     private int originSample;
     private byte[] origin = new byte[0];
@@ -94,6 +99,25 @@ public final class MetricRecord {
         this.originWriter = null;
         this.originLength = -1;
         return this;
+    }
+
+    /**
+     * Makes this the batch of samples {@code batch}, whose largest timestamp is {@code
+     * maxTimestamp}. Hot path: nothing is copied.
+     */
+    public MetricRecord setBatch(SampleBatch batch, long maxTimestamp) {
+        setHeader(KIND_BATCH, 0L, maxTimestamp, 0.0);
+        this.batch = batch;
+        return this;
+    }
+
+    public boolean isBatch() {
+        return kind == KIND_BATCH;
+    }
+
+    /** The samples of a {@link #KIND_BATCH} record, else null. */
+    public SampleBatch batch() {
+        return kind == KIND_BATCH ? batch : null;
     }
 
     /**
@@ -303,6 +327,7 @@ public final class MetricRecord {
         if (from.originLength >= 0) {
             setOrigin(from.origin, 0, from.originLength);
         }
+        batch = from.batch;
         return this;
     }
 
@@ -321,6 +346,7 @@ public final class MetricRecord {
                 && (kind != KIND_PARTIAL
                         || Arrays.equals(
                                 payload, 0, payloadLength, that.payload, 0, that.payloadLength))
+                && (kind != KIND_BATCH || batch == that.batch)
                 && originLength == that.originLength
                 && (originLength < 0
                         || Arrays.equals(
@@ -342,6 +368,9 @@ public final class MetricRecord {
                                         key, 0, keyLength, java.nio.charset.StandardCharsets.UTF_8);
         if (kind == KIND_REJECTED) {
             return "Rejected{" + rejected + "}";
+        }
+        if (kind == KIND_BATCH) {
+            return "Batch{" + batch.size() + " samples, max ts=" + timestamp + "}";
         }
         if (kind == KIND_PARTIAL) {
             return "Partial{id="

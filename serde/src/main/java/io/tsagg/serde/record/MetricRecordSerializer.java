@@ -74,6 +74,10 @@ public final class MetricRecordSerializer extends TypeSerializerSingleton<Metric
             DeadLetterSerializer.INSTANCE.serialize(record.deadLetter(), out);
             return;
         }
+        if (kind == MetricRecord.KIND_BATCH) {
+            throw new IllegalStateException(
+                    "a sample batch is for the operator chained to its reader; it was sent on");
+        }
         boolean hasKey = record.hasKey();
         boolean hasOrigin = record.hasOrigin();
         out.writeByte(kind | (hasKey ? HAS_KEY : 0) | (hasOrigin ? HAS_ORIGIN : 0));
