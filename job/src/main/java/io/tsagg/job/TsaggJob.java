@@ -362,7 +362,6 @@ public final class TsaggJob {
         return "tsagg-" + config.groupId() + "-" + config.inputTopic() + "-" + output;
     }
 
-    /** Event time of a sample; dictionary and rejected records do not move the watermark. */
     /** Keeps a second rollup from sending the rejected input records to the dead letters again. */
     private static final class DropRejected implements FilterFunction<MetricRecord> {
         private static final long serialVersionUID = 1L;
@@ -373,6 +372,7 @@ public final class TsaggJob {
         }
     }
 
+    /** Event time of a sample; dictionary and rejected records do not move the watermark. */
     private static final class SampleTimestamp
             implements SerializableTimestampAssigner<MetricRecord> {
         private static final long serialVersionUID = 1L;

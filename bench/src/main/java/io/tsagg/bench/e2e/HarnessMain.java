@@ -45,10 +45,11 @@ public final class HarnessMain {
         /**
          * 20 M: with 5 M a run of the faster contenders lasts a few seconds, most of it before C2
          * has compiled the hot path (tsagg on frames: 1.15 M samples/s and 1.39 CPU s per M at 5 M,
-         * 2.0 M/s and 0.72 at 20 M; the DataStream job 0.46 M/s and 3.99 at 5 M, 0.52 M/s and
-         * 2.43 at 20 M), so it measured warm-up more than the jobs.
+         * 2.0 M/s and 0.72 at 20 M; the DataStream job 0.46 M/s and 3.99 at 5 M, 0.52 M/s and 2.43
+         * at 20 M), so it measured warm-up more than the jobs.
          */
         long samples = 20_000_000;
+
         int series = 10_000;
         int partitions = 2;
         int parallelism = 2;

@@ -174,8 +174,7 @@ public final class FrameRecordDeserializer
         long horizon = emitter.futureHorizon();
         origins.reset(decoder, bytes);
         if (batch != null) {
-            emitBatch(kafkaRecord, bytes, horizon, out);
-            return;
+            batch.start(decoder, seriesIds);
         }
         int emitted = 0;
         for (int i = 0; i < samples; i++) {
@@ -189,38 +188,17 @@ public final class FrameRecordDeserializer
                 emitter.nonFiniteValues.inc();
                 continue;
             }
-            emitter.sample(seriesIds[decoder.seriesIndex(i)], ts, v, origins, i, out);
+            if (batch != null) {
+                batch.accept(i, ts);
+            } else {
+                emitter.sample(seriesIds[decoder.seriesIndex(i)], ts, v, origins, i, out);
+            }
             emitted++;
         }
         emitter.samplesIn.inc(emitted);
-    }
-
-    /** Emits the frame's samples as one batch record (dead letters first). Hot path. */
-    private void emitBatch(
-            ConsumerRecord<byte[], byte[]> kafkaRecord,
-            byte[] bytes,
-            long horizon,
-            Collector<MetricRecord> out) {
-        batch.reset(decoder, seriesIds);
-        long maxTimestamp = Long.MIN_VALUE;
-        int samples = decoder.sampleCount();
-        for (int i = 0; i < samples; i++) {
-            long ts = decoder.timestamp(i);
-            double v = decoder.value(i);
-            if (ts > horizon) {
-                rejectFuture(kafkaRecord, bytes, i, ts, v, horizon, out);
-                continue;
-            }
-            if (!Double.isFinite(v)) {
-                emitter.nonFiniteValues.inc();
-                continue;
-            }
-            batch.accept(i);
-            maxTimestamp = Math.max(maxTimestamp, ts);
-        }
-        emitter.samplesIn.inc(batch.size());
-        if (batch.size() > 0) {
-            emitter.batch(batch, maxTimestamp, out);
+        if (batch != null && emitted > 0) {
+            // After the dead letters of the frame, as one record.
+            emitter.batch(batch, batch.maxTimestamp(), out);
         }
     }
 

@@ -135,29 +135,22 @@ public final class LineProtocolRecordDeserializer
         int samples = arena.size();
         int future = 0;
         if (batch != null) {
-            batch.reset();
-            long maxTimestamp = Long.MIN_VALUE;
-            for (int i = 0; i < samples; i++) {
-                long ts = arena.timestamp(i);
-                if (ts > horizon) {
-                    future++;
-                    continue;
-                }
-                batch.accept(i);
-                maxTimestamp = Math.max(maxTimestamp, ts);
+            batch.start(samples);
+        }
+        for (int i = 0; i < samples; i++) {
+            long ts = arena.timestamp(i);
+            if (ts > horizon) {
+                future++;
+                continue;
             }
-            if (batch.size() > 0) {
-                emitter.batch(batch, maxTimestamp, out);
-            }
-        } else {
-            for (int i = 0; i < samples; i++) {
-                long ts = arena.timestamp(i);
-                if (ts > horizon) {
-                    future++;
-                    continue;
-                }
+            if (batch != null) {
+                batch.accept(i, ts);
+            } else {
                 emitter.sample(arena.keyId(i), ts, arena.value(i), origins, i, out);
             }
+        }
+        if (batch != null && batch.size() > 0) {
+            emitter.batch(batch, batch.maxTimestamp(), out);
         }
         emitter.samplesIn.inc(samples - future);
         if (future > 0) {
