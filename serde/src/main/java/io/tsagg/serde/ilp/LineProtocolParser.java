@@ -68,6 +68,7 @@ public final class LineProtocolParser {
     private final int maxLineBytes;
     private final SeriesKeyBuilder keys;
     private final Long2IntOpenMap known = new Long2IntOpenMap(4096, 0);
+    private final SeriesIdCache ids = new SeriesIdCache();
 
     // ---------------------------------------------------------------- current line
 
@@ -77,6 +78,10 @@ public final class LineProtocolParser {
     private long[] pendingIds = new long[16];
     private double[] pendingValues = new double[16];
     private int pendingCount;
+
+    /** Whether the field value just parsed is a finite number (left in pendingValues). */
+    private boolean numeric;
+
     private int lineNonNumeric;
     private int lineNonFinite;
 
@@ -208,8 +213,16 @@ public final class LineProtocolParser {
         lineNonFinite = 0;
         final int lineStart = p;
 
-        p = keys.parseSeries(b, p, end);
-        final int seriesEnd = p;
+        // A series section seen before: its ids come from the cache, the builder is not needed
+        // unless a field is not cached yet (then it parses the section on demand).
+        int seriesEnd = ids.lookup(b, p, end);
+        boolean keysParsed = false;
+        if (seriesEnd < 0) {
+            seriesEnd = keys.parseSeries(b, p, end);
+            keysParsed = true;
+            ids.insert(b, seriesEnd);
+        }
+        p = seriesEnd;
         if (p == end) {
             throw new MalformedInputException(
                     "missing_fields", p, "the line has no field set (a point needs a field)");
@@ -217,15 +230,48 @@ public final class LineProtocolParser {
         while (b[p] == ' ') {
             p++;
         }
+        final boolean cached = ids.hasCurrent();
         long timestamp = defaultTimestampMs;
         int timestampStart = -1;
-        while (true) {
+        for (int field = 0; ; field++) {
             final int fieldStart = p;
-            final int samplesBefore = pendingCount;
-            final int equals = keys.parseFieldKey(b, p, end);
+            final int clean = cached ? SeriesIdCache.cleanFieldKeyEnd(b, p, end) : -1;
+            final int equals;
+            if (clean >= 0) {
+                equals = clean;
+            } else {
+                if (!keysParsed) {
+                    keys.parseSeries(b, lineStart, end);
+                    keysParsed = true;
+                }
+                equals = keys.parseFieldKey(b, p, end);
+            }
+            if (pendingCount == pendingIds.length) {
+                growPending();
+            }
             p = parseFieldValue(b, equals + 1, end);
-            if (tracking && pendingCount > samplesBefore) {
-                track(fieldStart, p);
+            if (numeric) {
+                final int cachedField = clean >= 0 ? ids.field(b, fieldStart, clean, field) : -1;
+                final long id;
+                if (cachedField >= 0) {
+                    id = ids.id(cachedField);
+                } else {
+                    if (clean >= 0) {
+                        if (!keysParsed) {
+                            keys.parseSeries(b, lineStart, end);
+                            keysParsed = true;
+                        }
+                        keys.parseFieldKey(b, fieldStart, end);
+                    }
+                    id = newId();
+                    if (clean >= 0) {
+                        ids.addField(b, fieldStart, clean, id);
+                    }
+                }
+                pendingIds[pendingCount++] = id;
+                if (tracking) {
+                    track(fieldStart, p);
+                }
             }
             if (p == end) {
                 break;
@@ -275,8 +321,12 @@ public final class LineProtocolParser {
         pendingFieldEnd[pendingCount - 1] = end;
     }
 
-    /** Parses the value at {@code v}; returns the index after it. */
+    /**
+     * Parses the value at {@code v}; returns the index after it. A finite number is left at {@code
+     * pendingValues[pendingCount]} (which must exist) and sets {@link #numeric}.
+     */
     private int parseFieldValue(byte[] b, int v, int end) throws MalformedInputException {
+        numeric = false;
         if (v == end) {
             throw new MalformedInputException("bad_field_value", v, "field has no value");
         }
@@ -382,7 +432,8 @@ public final class LineProtocolParser {
                     "bad_number", i, "unexpected '" + (char) b[i] + "' in a number");
         }
         if (Double.isFinite(value)) {
-            addPending(keys.groupId(), value);
+            pendingValues[pendingCount] = value;
+            numeric = true;
         } else {
             lineNonFinite++;
         }
@@ -488,18 +539,23 @@ public final class LineProtocolParser {
         return ms;
     }
 
-    private void addPending(long id, double value) {
-        if (pendingCount == pendingIds.length) {
-            pendingIds = Arrays.copyOf(pendingIds, pendingCount * 2);
-            pendingValues = Arrays.copyOf(pendingValues, pendingCount * 2);
-        }
-        pendingIds[pendingCount] = id;
-        pendingValues[pendingCount] = value;
-        pendingCount++;
+    private void growPending() {
+        pendingIds = Arrays.copyOf(pendingIds, pendingCount * 2);
+        pendingValues = Arrays.copyOf(pendingValues, pendingCount * 2);
+    }
+
+    /**
+     * The id of the key {@link #keys} has just parsed (series and field key), announced to the
+     * arena if this parser has not seen it before. Ids from {@link #ids} were announced when they
+     * were cached.
+     */
+    private long newId() {
+        final long id = keys.groupId();
         if (known.get(id) == 0) {
             known.put(id, 1);
             target.addKey(id, keys.key(), 0, keys.keyLength());
         }
+        return id;
     }
 
     private static int skipString(byte[] b, int quote, int end) throws MalformedInputException {

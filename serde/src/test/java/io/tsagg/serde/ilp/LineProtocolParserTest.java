@@ -72,6 +72,46 @@ class LineProtocolParserTest {
             assertThat(dictionary).containsKey(arena.keyId(i));
             out.add(new Sample(dictionary.get(arena.keyId(i)), arena.timestamp(i), arena.value(i)));
         }
+        assertSameWhenParsedAgain(padded, bytes.length, n);
+        return out;
+    }
+
+    /**
+     * Parses the record again with the same parser, now that its series are cached, and checks that
+     * the samples (ids, times, values), the counters and the rejections are the ones just read from
+     * {@link #arena}, and that no key is announced twice. So every case of this class runs through
+     * both the builder's path and the cache's.
+     */
+    private void assertSameWhenParsedAgain(byte[] padded, int length, int n) {
+        int lines = parser.lines();
+        int nonNumeric = parser.nonNumericFields();
+        int nonFinite = parser.nonFiniteValues();
+        List<String> rejections = rejections(parser);
+        try (IngestArena again = new IngestArena()) {
+            assertThat(parser.parse(padded, 3, length, DEFAULT_MS, again)).isEqualTo(n);
+            assertThat(again.keyCount()).as("keys announced again").isZero();
+            for (int i = 0; i < n; i++) {
+                assertThat(again.keyId(i)).as("id of sample %d", i).isEqualTo(arena.keyId(i));
+                assertThat(again.timestamp(i)).isEqualTo(arena.timestamp(i));
+                assertThat(again.value(i)).isEqualTo(arena.value(i));
+            }
+        }
+        assertThat(parser.lines()).isEqualTo(lines);
+        assertThat(parser.nonNumericFields()).isEqualTo(nonNumeric);
+        assertThat(parser.nonFiniteValues()).isEqualTo(nonFinite);
+        assertThat(rejections(parser)).isEqualTo(rejections);
+    }
+
+    private static List<String> rejections(LineProtocolParser p) {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < p.rejectedLines(); i++) {
+            out.add(
+                    p.rejectedLineStart(i)
+                            + "+"
+                            + p.rejectedLineLength(i)
+                            + " "
+                            + p.rejectedMessage(i));
+        }
         return out;
     }
 
@@ -556,6 +596,128 @@ class LineProtocolParserTest {
         assertThat(arena.segmentsAllocated()).isEqualTo(3);
     }
 
+    // ---------------------------------------------------------------- cached series
+
+    @ParameterizedTest
+    @ValueSource(strings = {"series", "keep", "drop"})
+    void shouldGiveEachLineTheResultOfAFreshParserWhenSeriesRepeat(String mode) {
+        GroupKeySpec spec =
+                switch (mode) {
+                    case "keep" -> GroupKeySpec.keep(List.of("host", "a b"));
+                    case "drop" -> GroupKeySpec.drop(List.of("host"));
+                    default -> GroupKeySpec.series();
+                };
+        long seed = System.nanoTime();
+        java.util.Random random = new java.util.Random(seed);
+        // More distinct series than the cache has slots (so entries are replaced), fields in
+        // changing order, more fields than an entry keeps, escapes, long sections, bad lines.
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < 12_000; i++) {
+            lines.add(randomLine(random));
+        }
+        // Expected: each line alone, by a parser that has seen nothing.
+        List<List<String>> expected = new ArrayList<>();
+        for (String line : lines) {
+            expected.add(
+                    parseLine(
+                            new LineProtocolParser(TimestampPrecision.NANOSECONDS, spec, 4096, 64),
+                            line));
+        }
+        // Each line alone again, by one parser that keeps its cache from line to line.
+        LineProtocolParser warm =
+                new LineProtocolParser(TimestampPrecision.NANOSECONDS, spec, 4096, 64);
+        for (int round = 0; round < 2; round++) {
+            for (int i = 0; i < lines.size(); i++) {
+                assertThat(parseLine(warm, lines.get(i)))
+                        .as("seed %d, round %d, line %s", seed, round, lines.get(i))
+                        .isEqualTo(expected.get(i));
+            }
+        }
+        // And all lines as one record: the same samples and rejections, in line order.
+        List<String> all = new ArrayList<>();
+        expected.forEach(e -> all.addAll(e.stream().filter(x -> x.startsWith("s")).toList()));
+        expected.forEach(e -> all.addAll(e.stream().filter(x -> x.startsWith("r")).toList()));
+        byte[] bytes = String.join("\n", lines).getBytes(StandardCharsets.UTF_8);
+        try (IngestArena a = new IngestArena()) {
+            warm.parse(bytes, 0, bytes.length, DEFAULT_MS, a);
+            List<String> actual = results(warm, a);
+            assertThat(actual.subList(0, actual.size() - 1)).as("seed %d", seed).isEqualTo(all);
+        }
+    }
+
+    private static List<String> parseLine(LineProtocolParser p, String line) {
+        byte[] b = line.getBytes(StandardCharsets.UTF_8);
+        try (IngestArena a = new IngestArena()) {
+            p.parse(b, 0, b.length, DEFAULT_MS, a);
+            return results(p, a);
+        }
+    }
+
+    /**
+     * The samples (id, time, value), the rejections (reason, position in the line) and the counters
+     * of the last parse of {@code p} into {@code a}.
+     */
+    private static List<String> results(LineProtocolParser p, IngestArena a) {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < a.size(); i++) {
+            out.add("sample " + a.keyId(i) + " " + a.timestamp(i) + " " + a.value(i));
+        }
+        for (int i = 0; i < p.rejectedLines(); i++) {
+            long at = p.rejectedPosition(i) - p.rejectedLineStart(i);
+            out.add("rejected " + p.rejectedReason(i) + " at " + at);
+        }
+        out.add("counts " + p.nonNumericFields() + " " + p.nonFiniteValues());
+        return out;
+    }
+
+    private static String randomLine(java.util.Random r) {
+        StringBuilder s = new StringBuilder();
+        s.append(r.nextInt(20) == 0 ? "disk\\ io" : r.nextBoolean() ? "cpu" : "mem");
+        List<String> tags = new ArrayList<>();
+        tags.add("host=h" + r.nextInt(r.nextInt(10) == 0 ? 5000 : 30));
+        tags.add("region=eu-" + r.nextInt(3));
+        if (r.nextInt(4) == 0) {
+            tags.add("a\\ b=" + (r.nextBoolean() ? "x\\,y" : "z"));
+        }
+        if (r.nextInt(30) == 0) {
+            tags.add("long=" + "v".repeat(200 + r.nextInt(100)));
+        }
+        if (r.nextInt(200) == 0) {
+            tags.add("region=dup");
+        }
+        java.util.Collections.shuffle(tags, r);
+        for (String t : tags) {
+            s.append(',').append(t);
+        }
+        s.append(' ');
+        int fields = 1 + (r.nextInt(10) == 0 ? 40 : r.nextInt(4));
+        List<String> names = new ArrayList<>();
+        for (int f = 0; f < fields; f++) {
+            names.add(r.nextInt(15) == 0 ? "f\\=" + f : "field_" + (f + r.nextInt(2)));
+        }
+        if (r.nextBoolean()) {
+            java.util.Collections.shuffle(names, r);
+        }
+        for (int f = 0; f < names.size(); f++) {
+            if (f > 0) {
+                s.append(',');
+            }
+            s.append(names.get(f)).append('=');
+            switch (r.nextInt(12)) {
+                case 0 -> s.append("\"str\"");
+                case 1 -> s.append('t');
+                case 2 -> s.append(r.nextInt(100)).append('i');
+                case 3 -> s.append("1e999");
+                case 4 -> s.append(r.nextInt(200) == 0 ? "oops" : "7u");
+                default -> s.append(r.nextDouble() * 100);
+            }
+        }
+        if (r.nextBoolean()) {
+            s.append(' ').append(1_700_000_000_000_000_000L + r.nextInt(1_000_000));
+        }
+        return s.toString();
+    }
+
     // ---------------------------------------------------------------- origins
 
     /** The pieces a tracking parser remembers of a line, as strings. */
@@ -596,6 +758,19 @@ class LineProtocolParserTest {
         // A rejected line leaves nothing behind.
         assertThat(origins(tracking, "m f=oops 5")).isEmpty();
         assertThat(tracking.lastLineSamples()).isZero();
+    }
+
+    @Test
+    void trackingParserRemembersOriginsOfCachedSeriesToo() {
+        LineProtocolParser tracking =
+                LineProtocolParser.tracking(TimestampPrecision.NANOSECONDS, GroupKeySpec.series());
+        String line = "cpu,host=a usage=1.5,state=\"x y\",idle=2i,ok=t 17";
+        List<String> first = origins(tracking, line);
+        // The second time the series section and its field keys come from the cache.
+        assertThat(origins(tracking, "  " + line + " ")).isEqualTo(first);
+        assertThat(origins(tracking, "cpu,host=a idle=3i,new=4,usage=2"))
+                .containsExactly("cpu,host=a", "idle=3i", "new=4", "usage=2", "-");
+        assertThat(origins(tracking, "cpu,host=a idle=3i,m=oops")).isEmpty();
     }
 
     @Test
