@@ -79,6 +79,9 @@ public final class LineProtocolParser {
     private double[] pendingValues = new double[16];
     private int pendingCount;
 
+    /** Whether the line {@link #indexOfNewline} just found may hold a byte above 0x7F. */
+    private boolean maybeNonAscii;
+
     /** Whether the field value just parsed is a finite number (left in pendingValues). */
     private boolean numeric;
 
@@ -182,7 +185,7 @@ public final class LineProtocolParser {
                             p + maxLineBytes,
                             "line has " + (newline - p) + " bytes; the limit is " + maxLineBytes);
                 }
-                final int bad = Utf8Validator.firstInvalid(b, p, newline - p);
+                final int bad = maybeNonAscii ? Utf8Validator.firstInvalid(b, p, newline - p) : -1;
                 if (bad >= 0) {
                     throw new MalformedInputException(
                             "bad_utf8", bad, "the line is not well-formed UTF-8");
@@ -364,8 +367,16 @@ public final class LineProtocolParser {
             i++;
         }
         final int intStart = i;
-        // The digits as an integer: exact while there are at most 18 of them.
+        // The digits as an unsigned integer: exact while there are at most 19 of them.
         long mantissa = 0;
+        while (end - i >= Long.BYTES) {
+            final long w = (long) LONG_LE.get(b, i);
+            if (!isEightDigits(w)) {
+                break;
+            }
+            mantissa = mantissa * 100_000_000L + eightDigits(w);
+            i += Long.BYTES;
+        }
         while (i < end && isDigit(b[i])) {
             mantissa = mantissa * 10 + (b[i] - '0');
             i++;
@@ -376,6 +387,14 @@ public final class LineProtocolParser {
         if (i < end && b[i] == '.') {
             isFloat = true;
             final int fracStart = ++i;
+            while (end - i >= Long.BYTES) {
+                final long w = (long) LONG_LE.get(b, i);
+                if (!isEightDigits(w)) {
+                    break;
+                }
+                mantissa = mantissa * 100_000_000L + eightDigits(w);
+                i += Long.BYTES;
+            }
             while (i < end && isDigit(b[i])) {
                 mantissa = mantissa * 10 + (b[i] - '0');
                 i++;
@@ -409,6 +428,9 @@ public final class LineProtocolParser {
                 // correctly rounded, as the library would round. Most telemetry values qualify.
                 final double magnitude = (double) mantissa / POWERS_OF_TEN[fracDigits];
                 value = negative ? -magnitude : magnitude;
+            } else if (!exponent && intDigits + fracDigits <= DecimalToDouble.MAX_DIGITS) {
+                // 16 to 19 digits (what Double.toString writes): Eisel-Lemire, also exact.
+                value = DecimalToDouble.toDouble(negative, mantissa, fracDigits);
             } else {
                 try {
                     value = JavaDoubleParser.parseDouble(b, s, i - s);
@@ -500,8 +522,18 @@ public final class LineProtocolParser {
         }
         long t = 0;
         boolean overflow = false;
-        // 18 digits cannot overflow a long: no check per digit for any real timestamp.
-        for (final int safeEnd = Math.min(end, p + 18); p < safeEnd; p++) {
+        // 18 digits cannot overflow a long: no check per digit for any real timestamp, and the
+        // first 16 are read 8 at a time.
+        final int safeEnd = Math.min(end, p + 18);
+        while (safeEnd - p >= Long.BYTES) {
+            final long w = (long) LONG_LE.get(b, p);
+            if (!isEightDigits(w)) {
+                break;
+            }
+            t = t * 100_000_000L + eightDigits(w);
+            p += Long.BYTES;
+        }
+        for (; p < safeEnd; p++) {
             final int d = b[p] - '0';
             if (d < 0 || d > 9) {
                 throw new MalformedInputException(
@@ -609,19 +641,30 @@ public final class LineProtocolParser {
         return end;
     }
 
-    /** Index of the first {@code \n} in {@code b[p, end)}, else {@code end}: 8 bytes a step. */
-    private static int indexOfNewline(byte[] b, int p, int end) {
+    /**
+     * Index of the first {@code \n} in {@code b[p, end)}, else {@code end}: 8 bytes a step. Sets
+     * {@link #maybeNonAscii} unless every byte before it is ASCII (which is valid UTF-8), so the
+     * validator only looks at lines that need it.
+     */
+    private int indexOfNewline(byte[] b, int p, int end) {
+        long seen = 0;
         while (end - p >= Long.BYTES) {
-            final long x = (long) LONG_LE.get(b, p) ^ NEWLINES;
+            final long w = (long) LONG_LE.get(b, p);
+            final long x = w ^ NEWLINES;
             final long zeros = (x - ONES) & ~x & HIGHS;
             if (zeros != 0) {
+                // Bytes after the newline may count too: then the validator just runs.
+                maybeNonAscii = ((seen | w) & HIGHS) != 0;
                 return p + (Long.numberOfTrailingZeros(zeros) >>> 3);
             }
+            seen |= w;
             p += Long.BYTES;
         }
         while (p < end && b[p] != '\n') {
+            seen |= b[p];
             p++;
         }
+        maybeNonAscii = (seen & HIGHS) != 0;
         return p;
     }
 
@@ -631,6 +674,24 @@ public final class LineProtocolParser {
 
     private static boolean isDigit(byte c) {
         return c >= '0' && c <= '9';
+    }
+
+    /** Whether the 8 bytes of {@code w} are all ASCII digits. */
+    private static boolean isEightDigits(long w) {
+        return (((w - 0x3030_3030_3030_3030L) | (w + 0x4646_4646_4646_4646L))
+                        & 0x8080_8080_8080_8080L)
+                == 0;
+    }
+
+    /**
+     * The number written by the 8 ASCII digits of {@code w} (little-endian: the first digit in the
+     * lowest byte): pairs, then quads, then the whole, in three multiplications.
+     */
+    private static long eightDigits(long w) {
+        long v = w - 0x3030_3030_3030_3030L;
+        v = (v * 10 + (v >>> 8)) & 0x00FF_00FF_00FF_00FFL;
+        v = (v * 100 + (v >>> 16)) & 0x0000_FFFF_0000_FFFFL;
+        return (v * 10_000 + (v >>> 32)) & 0xFFFF_FFFFL;
     }
 
     private void reject(int lineStart, int lineLength, MalformedInputException e, int off) {

@@ -252,7 +252,8 @@ class LineProtocolParserTest {
 
     @Test
     void shouldParseDecimalsOfEveryLengthCorrectlyRounded() {
-        // Up to 15 digits take a fast path, longer ones the library: both must round exactly.
+        // Up to 15 digits take Clinger's division, 16 to 19 Eisel-Lemire (DecimalToDouble): all
+        // must round exactly.
         long seed = System.nanoTime();
         java.util.Random random = new java.util.Random(seed);
         StringBuilder text = new StringBuilder();
@@ -551,12 +552,16 @@ class LineProtocolParserTest {
                 "bad_number | cpu f=-1u | 6",
                 "bad_number | cpu f=18446744073709551616u | 6",
                 "bad_number | cpu f=0x10 | 7",
+                "bad_number | cpu f=1.23456789x123 | 16",
+                "bad_number | cpu f=12345678901234567x | 23",
                 "unterminated_string | cpu f=\"abc | 6",
                 "unterminated_string | cpu f=\"abc\\\" | 6",
                 "bad_timestamp | cpu f=1 12a | 10",
                 "bad_timestamp | cpu f=1 1 2 | 9",
                 "bad_timestamp | cpu f=1 - | 8",
                 "bad_timestamp | cpu f=1 1.5 | 9",
+                "bad_timestamp | cpu f=1 1556813561x98000000 | 18",
+                "bad_timestamp | cpu f=1 15568135610980000x0 | 25",
                 "timestamp_out_of_range | cpu f=1 -1 | 8",
                 "timestamp_out_of_range | cpu f=1 9223372036854775808 | 8",
                 "timestamp_out_of_range | cpu f=1 99999999999999999999 | 8",
