@@ -52,6 +52,10 @@ public final class LineProtocolParser {
     private static final long NEWLINES = 0x0A0A_0A0A_0A0A_0A0AL;
     private static final long ONES = 0x0101_0101_0101_0101L;
     private static final long HIGHS = 0x8080_8080_8080_8080L;
+    private static final long ZEROS = 0x3030_3030_3030_3030L;
+    private static final long[] SMALL_POWERS_OF_TEN = {
+        1L, 10L, 100L, 1_000L, 10_000L, 100_000L, 1_000_000L, 10_000_000L, 100_000_000L
+    };
     private static final long MAX_UNSIGNED_DIV_10 = Long.divideUnsigned(-1L, 10);
 
     /**
@@ -59,6 +63,9 @@ public final class LineProtocolParser {
      * 2^53 divided by a power of ten up to 10^15: two exact doubles (Clinger's fast path).
      */
     private static final int MAX_EXACT_DIGITS = 15;
+
+    /** Integers of up to this many digits fit a long whatever the digits. */
+    private static final int MAX_SAFE_INTEGER_DIGITS = 18;
 
     private static final double[] POWERS_OF_TEN = {
         1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15
@@ -78,6 +85,9 @@ public final class LineProtocolParser {
     private long[] pendingIds = new long[16];
     private double[] pendingValues = new double[16];
     private int pendingCount;
+
+    /** The accumulator of {@link #readDigits}. */
+    private long digits;
 
     /** Whether the line {@link #indexOfNewline} just found may hold a byte above 0x7F. */
     private boolean maybeNonAscii;
@@ -368,39 +378,18 @@ public final class LineProtocolParser {
         }
         final int intStart = i;
         // The digits as an unsigned integer: exact while there are at most 19 of them.
-        long mantissa = 0;
-        while (end - i >= Long.BYTES) {
-            final long w = (long) LONG_LE.get(b, i);
-            if (!isEightDigits(w)) {
-                break;
-            }
-            mantissa = mantissa * 100_000_000L + eightDigits(w);
-            i += Long.BYTES;
-        }
-        while (i < end && isDigit(b[i])) {
-            mantissa = mantissa * 10 + (b[i] - '0');
-            i++;
-        }
+        digits = 0;
+        i = readDigits(b, i, end);
         final int intDigits = i - intStart;
         int fracDigits = 0;
         boolean isFloat = false;
         if (i < end && b[i] == '.') {
             isFloat = true;
             final int fracStart = ++i;
-            while (end - i >= Long.BYTES) {
-                final long w = (long) LONG_LE.get(b, i);
-                if (!isEightDigits(w)) {
-                    break;
-                }
-                mantissa = mantissa * 100_000_000L + eightDigits(w);
-                i += Long.BYTES;
-            }
-            while (i < end && isDigit(b[i])) {
-                mantissa = mantissa * 10 + (b[i] - '0');
-                i++;
-            }
+            i = readDigits(b, i, end);
             fracDigits = i - fracStart;
         }
+        final long mantissa = digits;
         boolean exponent = false;
         if (intDigits + fracDigits == 0) {
             throw new MalformedInputException("bad_number", s, "a number needs digits");
@@ -440,14 +429,21 @@ public final class LineProtocolParser {
             }
             next = i;
         } else if (!isFloat && (i + 1 == end || isTokenEnd(b[i + 1])) && b[i] == 'i') {
-            value = parseInteger(b, intStart, i, negative, s);
+            // Up to 18 digits the digits read above are exact and fit: no overflow checks.
+            value =
+                    intDigits <= MAX_SAFE_INTEGER_DIGITS
+                            ? (double) (negative ? -mantissa : mantissa)
+                            : parseInteger(b, intStart, i, negative, s);
             next = i + 1;
         } else if (!isFloat && (i + 1 == end || isTokenEnd(b[i + 1])) && b[i] == 'u') {
             if (negative) {
                 throw new MalformedInputException(
                         "bad_number", s, "an unsigned integer cannot be negative");
             }
-            value = parseUnsigned(b, intStart, i, s);
+            value =
+                    intDigits <= MAX_SAFE_INTEGER_DIGITS
+                            ? (double) mantissa
+                            : parseUnsigned(b, intStart, i, s);
             next = i + 1;
         } else {
             throw new MalformedInputException(
@@ -520,19 +516,13 @@ public final class LineProtocolParser {
         if (p == end) {
             throw new MalformedInputException("bad_timestamp", at, "timestamp has no digits");
         }
-        long t = 0;
         boolean overflow = false;
-        // 18 digits cannot overflow a long: no check per digit for any real timestamp, and the
-        // first 16 are read 8 at a time.
+        // 18 digits cannot overflow a long: no check per digit for any real timestamp, and they
+        // are read 8 at a time; the loop after finds what ended them, if it is not the end.
         final int safeEnd = Math.min(end, p + 18);
-        while (safeEnd - p >= Long.BYTES) {
-            final long w = (long) LONG_LE.get(b, p);
-            if (!isEightDigits(w)) {
-                break;
-            }
-            t = t * 100_000_000L + eightDigits(w);
-            p += Long.BYTES;
-        }
+        digits = 0;
+        p = readDigits(b, p, safeEnd);
+        long t = digits;
         for (; p < safeEnd; p++) {
             final int d = b[p] - '0';
             if (d < 0 || d > 9) {
@@ -648,6 +638,22 @@ public final class LineProtocolParser {
      */
     private int indexOfNewline(byte[] b, int p, int end) {
         long seen = 0;
+        while (end - p >= 2 * Long.BYTES) {
+            final long w0 = (long) LONG_LE.get(b, p);
+            final long w1 = (long) LONG_LE.get(b, p + Long.BYTES);
+            final long x0 = w0 ^ NEWLINES;
+            final long x1 = w1 ^ NEWLINES;
+            final long zeros0 = (x0 - ONES) & ~x0 & HIGHS;
+            final long zeros1 = (x1 - ONES) & ~x1 & HIGHS;
+            if ((zeros0 | zeros1) != 0) {
+                maybeNonAscii = ((seen | w0 | w1) & HIGHS) != 0;
+                return zeros0 != 0
+                        ? p + (Long.numberOfTrailingZeros(zeros0) >>> 3)
+                        : p + Long.BYTES + (Long.numberOfTrailingZeros(zeros1) >>> 3);
+            }
+            seen |= w0 | w1;
+            p += 2 * Long.BYTES;
+        }
         while (end - p >= Long.BYTES) {
             final long w = (long) LONG_LE.get(b, p);
             final long x = w ^ NEWLINES;
@@ -676,11 +682,45 @@ public final class LineProtocolParser {
         return c >= '0' && c <= '9';
     }
 
-    /** Whether the 8 bytes of {@code w} are all ASCII digits. */
-    private static boolean isEightDigits(long w) {
-        return (((w - 0x3030_3030_3030_3030L) | (w + 0x4646_4646_4646_4646L))
-                        & 0x8080_8080_8080_8080L)
-                == 0;
+    /**
+     * Reads the digits from {@code i} on into {@link #digits} ({@code digits x 10^n + the n
+     * digits}, wrapping beyond 19 digits) and returns the index after them: 8 a step, and the last
+     * 1 to 7 digits of a run from the same word. Hot path.
+     */
+    private int readDigits(byte[] b, int i, int end) {
+        long m = digits;
+        while (end - i >= Long.BYTES) {
+            final long w = (long) LONG_LE.get(b, i);
+            final long nonDigits = nonDigits(w);
+            if (nonDigits == 0) {
+                m = m * 100_000_000L + eightDigits(w);
+                i += Long.BYTES;
+                continue;
+            }
+            final int n = Long.numberOfTrailingZeros(nonDigits) >>> 3;
+            if (n != 0) {
+                // The n digits moved to the top of the word, '0's below them: 8 digits again.
+                final int shift = (Long.BYTES - n) << 3;
+                m = m * SMALL_POWERS_OF_TEN[n] + eightDigits((w << shift) | (ZEROS >>> (n << 3)));
+                i += n;
+            }
+            digits = m;
+            return i;
+        }
+        while (i < end && isDigit(b[i])) {
+            m = m * 10 + (b[i] - '0');
+            i++;
+        }
+        digits = m;
+        return i;
+    }
+
+    /**
+     * The high bit of the lowest byte of {@code w} that is not an ASCII digit (bytes above it may
+     * be marked too), or 0 if all 8 are digits.
+     */
+    private static long nonDigits(long w) {
+        return ((w - ZEROS) | (w + 0x4646_4646_4646_4646L)) & HIGHS;
     }
 
     /**
@@ -688,7 +728,7 @@ public final class LineProtocolParser {
      * lowest byte): pairs, then quads, then the whole, in three multiplications.
      */
     private static long eightDigits(long w) {
-        long v = w - 0x3030_3030_3030_3030L;
+        long v = w - ZEROS;
         v = (v * 10 + (v >>> 8)) & 0x00FF_00FF_00FF_00FFL;
         v = (v * 100 + (v >>> 16)) & 0x0000_FFFF_0000_FFFFL;
         return (v * 10_000 + (v >>> 32)) & 0xFFFF_FFFFL;
