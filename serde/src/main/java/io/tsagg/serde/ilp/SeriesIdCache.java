@@ -21,8 +21,8 @@ import java.util.Arrays;
  * <p>Direct-mapped, {@value #SLOTS} slots: a slot's entry is replaced by the next series that maps
  * there (its fields with it). Bounded: a section of at most {@value #MAX_SERIES_BYTES} bytes, at
  * most {@value #MAX_FIELDS} fields and {@value #MAX_FIELD_BYTES} bytes of field keys per entry, so
- * at most about {@code SLOTS x 1 KiB}; entries are allocated when a slot is first used and reused
- * after. Not thread-safe; one per parser.
+ * at most about 1.25 KiB per slot, 2.5 MiB in all; entries are allocated when a slot is first used
+ * and reused after. Not thread-safe; one per parser.
  */
 final class SeriesIdCache {
     static final int SLOTS = 2048;
@@ -51,6 +51,9 @@ final class SeriesIdCache {
         int[] fieldEnds = new int[4];
         long[] ids = new long[4];
         byte[] fieldKeys = new byte[64];
+
+        /** Each field key and its {@code =}, if at most 16 bytes: little-endian, zero-padded. */
+        long[] keyWords = new long[8];
     }
 
     private final Entry[] slots = new Entry[SLOTS];
@@ -195,6 +198,36 @@ final class SeriesIdCache {
     }
 
     /**
+     * If field {@code f} of the current entry is the field at {@code p} (its key and the {@code =}
+     * after it), the index of that {@code =}, else -1. A key of up to 15 bytes is compared as two
+     * words. Needs {@link #hasCurrent()}. Hot path.
+     */
+    int fieldAt(byte[] b, int p, int end, int f) {
+        final Entry e = current;
+        if (f >= e.fieldCount) {
+            return -1;
+        }
+        final int from = f == 0 ? 0 : e.fieldEnds[f - 1];
+        final int length = e.fieldEnds[f] - from;
+        final int n = length + 1;
+        if (n <= 2 * Long.BYTES && end - p >= 2 * Long.BYTES) {
+            final long mask0 = n >= Long.BYTES ? -1L : ~(-1L << (n << 3));
+            final long mask1 =
+                    n <= Long.BYTES ? 0L : n == 2 * Long.BYTES ? -1L : ~(-1L << ((n - 8) << 3));
+            final long w0 = (long) LONG_LE.get(b, p);
+            final long w1 = (long) LONG_LE.get(b, p + Long.BYTES);
+            return ((w0 & mask0) == e.keyWords[2 * f] && (w1 & mask1) == e.keyWords[2 * f + 1])
+                    ? p + length
+                    : -1;
+        }
+        return p + length < end
+                        && b[p + length] == '='
+                        && Arrays.equals(e.fieldKeys, from, from + length, b, p, p + length)
+                ? p + length
+                : -1;
+    }
+
+    /**
      * The index in the current entry of field key {@code b[p, equals)}, or -1; tries {@code hint}
      * (the field's position in its line) first, since lines of a series list their fields in the
      * same order. Needs {@link #hasCurrent()}. Hot path.
@@ -239,6 +272,7 @@ final class SeriesIdCache {
         if (n == e.ids.length) {
             e.ids = Arrays.copyOf(e.ids, n * 2);
             e.fieldEnds = Arrays.copyOf(e.fieldEnds, n * 2);
+            e.keyWords = Arrays.copyOf(e.keyWords, n * 4);
         }
         if (to > e.fieldKeys.length) {
             e.fieldKeys = Arrays.copyOf(e.fieldKeys, Math.min(MAX_FIELD_BYTES, 2 * to));
@@ -246,6 +280,20 @@ final class SeriesIdCache {
         System.arraycopy(b, p, e.fieldKeys, from, to - from);
         e.fieldEnds[n] = to;
         e.ids[n] = id;
+        long w0 = 0;
+        long w1 = 0;
+        if (equals + 1 - p <= 2 * Long.BYTES) {
+            for (int i = p; i <= equals; i++) {
+                final int k = i - p;
+                if (k < Long.BYTES) {
+                    w0 |= (b[i] & 0xFFL) << (k << 3);
+                } else {
+                    w1 |= (b[i] & 0xFFL) << ((k - Long.BYTES) << 3);
+                }
+            }
+        }
+        e.keyWords[2 * n] = w0;
+        e.keyWords[2 * n + 1] = w1;
         e.fieldCount = n + 1;
     }
 

@@ -668,6 +668,40 @@ class LineProtocolParserTest {
         }
     }
 
+    @Test
+    void shouldTellCachedFieldKeysApartByEveryByte() {
+        // Keys of 1 to 20 bytes (compared as words up to 15, then as arrays) that differ only in
+        // their first or their last byte, in the same position of lines of one series.
+        for (int length = 1; length <= 20; length++) {
+            String stem = "k".repeat(length - 1);
+            for (String[] pair :
+                    new String[][] {{stem + "a", stem + "b"}, {"a" + stem, "b" + stem}}) {
+                for (String timestamp : new String[] {" 1000000", ""}) {
+                    List<Sample> samples =
+                            parse(
+                                    "m,t=x "
+                                            + pair[0]
+                                            + "=1"
+                                            + timestamp
+                                            + "\nm,t=x "
+                                            + pair[1]
+                                            + "=2"
+                                            + timestamp
+                                            + "\nm,t=x "
+                                            + pair[0]
+                                            + "x=3"
+                                            + timestamp);
+                    assertThat(samples)
+                            .extracting(Sample::key)
+                            .containsExactly(
+                                    "m,t=x " + pair[0],
+                                    "m,t=x " + pair[1],
+                                    "m,t=x " + pair[0] + "x");
+                }
+            }
+        }
+    }
+
     /**
      * The samples (id, time, value), the rejections (reason, position in the line) and the counters
      * of the last parse of {@code p} into {@code a}.
@@ -708,7 +742,15 @@ class LineProtocolParserTest {
         int fields = 1 + (r.nextInt(10) == 0 ? 40 : r.nextInt(4));
         List<String> names = new ArrayList<>();
         for (int f = 0; f < fields; f++) {
-            names.add(r.nextInt(15) == 0 ? "f\\=" + f : "field_" + (f + r.nextInt(2)));
+            int k = f + r.nextInt(2);
+            names.add(
+                    switch (r.nextInt(8)) {
+                        case 0 -> "f\\=" + k;
+                        case 1 -> "a_rather_long_field_name_" + k;
+                        case 2 -> "field_name_" + k;
+                        case 3 -> "k" + k;
+                        default -> "field_" + k;
+                    });
         }
         if (r.nextBoolean()) {
             java.util.Collections.shuffle(names, r);
