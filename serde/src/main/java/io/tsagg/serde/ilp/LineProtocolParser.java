@@ -526,23 +526,14 @@ public final class LineProtocolParser {
         if (p == end) {
             throw new MalformedInputException("bad_timestamp", at, "timestamp has no digits");
         }
-        boolean overflow = false;
-        // 18 digits cannot overflow a long: no check per digit for any real timestamp, and they
-        // are read 8 at a time; the loop after finds what ended them, if it is not the end.
-        final int safeEnd = Math.min(end, p + 18);
+        // Up to 19 digits fit an unsigned long: read 8 at a time, no check per digit; a value
+        // above Long.MAX_VALUE shows as negative. The loop after sees what ended them, if it is
+        // not the end: a byte that is not a digit, or more digits (checked one by one).
+        final int safeEnd = Math.min(end, p + DecimalToDouble.MAX_DIGITS);
         digits = 0;
         p = readDigits(b, p, safeEnd);
         long t = digits;
-        for (; p < safeEnd; p++) {
-            final int d = b[p] - '0';
-            if (d < 0 || d > 9) {
-                throw new MalformedInputException(
-                        "bad_timestamp",
-                        p,
-                        "unexpected '" + (char) b[p] + "' in the timestamp (an integer)");
-            }
-            t = t * 10 + d;
-        }
+        boolean overflow = t < 0;
         for (; p < end; p++) {
             final int d = b[p] - '0';
             if (d < 0 || d > 9) {
@@ -551,7 +542,7 @@ public final class LineProtocolParser {
                         p,
                         "unexpected '" + (char) b[p] + "' in the timestamp (an integer)");
             }
-            if (t > (Long.MAX_VALUE - d) / 10) {
+            if (overflow || t > (Long.MAX_VALUE - d) / 10) {
                 overflow = true;
             } else {
                 t = t * 10 + d;

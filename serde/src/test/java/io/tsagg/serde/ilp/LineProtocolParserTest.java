@@ -420,6 +420,18 @@ class LineProtocolParserTest {
         assertThat(parse("m f=1 " + timestamp)).containsExactly(new Sample("m f", expectedMs, 1));
     }
 
+    @Test
+    void shouldReadTimestampsWithLeadingZerosBeyondNineteenDigits() {
+        assertThat(parse("m f=1 000000001556813561098765432"))
+                .containsExactly(new Sample("m f", 1556813561098L, 1));
+        assertThat(parse("m f=1 09223372036854775807"))
+                .containsExactly(new Sample("m f", 9223372036854L, 1));
+        assertThat(parse("m f=1 -0000000000000000000000")).containsExactly(new Sample("m f", 0, 1));
+        assertRejected("m f=1 09223372036854775808", "timestamp_out_of_range", 6);
+        assertRejected("m f=1 18446744073709551617", "timestamp_out_of_range", 6);
+        assertRejected("m f=1 0000000000000000000000x", "bad_timestamp", 28);
+    }
+
     // ------------------------------------------------------------------ group keys
 
     @Test
