@@ -810,6 +810,11 @@ public final class LineProtocolParser {
         return rejectedMessage[i];
     }
 
+    /** Whether the series cache is stepping aside (too few hits lately); for tests. */
+    boolean seriesCacheBypassed() {
+        return ids.bypassed();
+    }
+
     // ---------------------------------------------------------------- origins ({@link #tracking})
 
     /** Index of the first byte of the last accepted line (after leading blanks); -1 if none. */

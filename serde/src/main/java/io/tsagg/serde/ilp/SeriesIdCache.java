@@ -30,6 +30,16 @@ final class SeriesIdCache {
     static final int MAX_FIELDS = 32;
     static final int MAX_FIELD_BYTES = 512;
 
+    /**
+     * Lookups per hit-rate check, and the lines left to the builder alone when fewer than a quarter
+     * of them hit: with ever-new series (or many more than {@link #SLOTS}) the cache only adds work
+     * (a failed lookup, an insert, touching cold entries; 20-50% in {@code ProfChurn} runs, see
+     * bench/results/2026-11-26/jmh-serde.md), so it steps aside and checks again later.
+     */
+    static final int CHECK_EVERY = 1024;
+
+    static final int BYPASS_LINES = 16 * CHECK_EVERY;
+
     private static final int SLOT_SHIFT = Long.SIZE - Integer.numberOfTrailingZeros(SLOTS);
 
     private static final VarHandle LONG_LE =
@@ -67,6 +77,12 @@ final class SeriesIdCache {
     private int missStart;
     private int missLength = -1;
 
+    private int lookups;
+    private int hits;
+
+    /** Lines still to leave to the builder before the cache is tried again. */
+    private int bypass;
+
     // ---------------------------------------------------------------- series
 
     /**
@@ -77,6 +93,17 @@ final class SeriesIdCache {
     int lookup(byte[] b, int p, int end) {
         current = null;
         missLength = -1;
+        if (bypass > 0) {
+            bypass--;
+            return -1;
+        }
+        if (++lookups == CHECK_EVERY) {
+            if (hits < CHECK_EVERY / 4) {
+                bypass = BYPASS_LINES;
+            }
+            lookups = 0;
+            hits = 0;
+        }
         final int limit = Math.min(end, p + MAX_SERIES_BYTES);
         long h = 0;
         int i = p;
@@ -124,6 +151,7 @@ final class SeriesIdCache {
                 && e.seriesLength == length
                 && Arrays.equals(e.series, 0, length, b, p, space)) {
             current = e;
+            hits++;
             return space;
         }
         missHash = h;
@@ -156,6 +184,11 @@ final class SeriesIdCache {
         e.hash = missHash;
         e.fieldCount = 0;
         current = e;
+    }
+
+    /** Whether the cache is stepping aside for now (too few hits lately). */
+    boolean bypassed() {
+        return bypass > 0;
     }
 
     /** Whether the current line has an entry (its field ids can be looked up and added). */

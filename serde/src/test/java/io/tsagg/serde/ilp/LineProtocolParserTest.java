@@ -681,6 +681,36 @@ class LineProtocolParserTest {
     }
 
     @Test
+    void shouldLeaveSeriesThatDoNotRepeatToTheBuilderAndTryTheCacheAgainLater() {
+        LineProtocolParser p = new LineProtocolParser();
+        StringBuilder churn = new StringBuilder();
+        for (int i = 0; i < SeriesIdCache.CHECK_EVERY; i++) {
+            churn.append("m,host=h").append(i).append(" f=").append(i).append(" 0\n");
+        }
+        byte[] newSeries = churn.toString().getBytes(StandardCharsets.UTF_8);
+        byte[] oneSeries =
+                "m,host=a f=1 0\n"
+                        .repeat(SeriesIdCache.BYPASS_LINES)
+                        .getBytes(StandardCharsets.UTF_8);
+        try (IngestArena a = new IngestArena()) {
+            assertThat(p.parse(newSeries, 0, newSeries.length, 0, a))
+                    .isEqualTo(SeriesIdCache.CHECK_EVERY);
+            assertThat(p.seriesCacheBypassed()).isTrue();
+            assertThat(a.keyId(SeriesIdCache.CHECK_EVERY - 1)).isEqualTo(id("m,host=h1023 f"));
+            // Repeating series while bypassed: still the builder's ids; then the cache again.
+            a.reset();
+            p.parse(oneSeries, 0, oneSeries.length, 0, a);
+            assertThat(p.seriesCacheBypassed()).isFalse();
+            a.reset();
+            p.parse(oneSeries, 0, oneSeries.length, 0, a);
+            assertThat(p.seriesCacheBypassed()).isFalse();
+            for (int i = 0; i < a.size(); i += 997) {
+                assertThat(a.keyId(i)).isEqualTo(id("m,host=a f"));
+            }
+        }
+    }
+
+    @Test
     void shouldTellCachedFieldKeysApartByEveryByte() {
         // Keys of 1 to 20 bytes (compared as words up to 15, then as arrays) that differ only in
         // their first or their last byte, in the same position of lines of one series.
