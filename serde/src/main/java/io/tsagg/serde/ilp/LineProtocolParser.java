@@ -36,7 +36,9 @@ import java.util.Objects;
  * unterminated_string}, {@code bad_timestamp}, {@code timestamp_out_of_range}.
  *
  * <p>Group keys are interned here: a key id seen for the first time by this parser is added to the
- * arena's new keys, so the reader announces it once. Reusable, not thread-safe: one per reader.
+ * arena's new keys, so the reader announces it once. The ids of series sections and field keys seen
+ * before come from a {@link SeriesIdCache} (bytes compared, nothing built or hashed; at most about
+ * 2.5 MiB per parser). Reusable, not thread-safe: one per reader.
  */
 public final class LineProtocolParser {
     public static final int DEFAULT_MAX_LINE_BYTES = 64 * 1024;
@@ -52,6 +54,10 @@ public final class LineProtocolParser {
     private static final long NEWLINES = 0x0A0A_0A0A_0A0A_0A0AL;
     private static final long ONES = 0x0101_0101_0101_0101L;
     private static final long HIGHS = 0x8080_8080_8080_8080L;
+    private static final long ZEROS = 0x3030_3030_3030_3030L;
+    private static final long[] SMALL_POWERS_OF_TEN = {
+        1L, 10L, 100L, 1_000L, 10_000L, 100_000L, 1_000_000L, 10_000_000L, 100_000_000L
+    };
     private static final long MAX_UNSIGNED_DIV_10 = Long.divideUnsigned(-1L, 10);
 
     /**
@@ -59,6 +65,9 @@ public final class LineProtocolParser {
      * 2^53 divided by a power of ten up to 10^15: two exact doubles (Clinger's fast path).
      */
     private static final int MAX_EXACT_DIGITS = 15;
+
+    /** Integers of up to this many digits fit a long whatever the digits. */
+    private static final int MAX_SAFE_INTEGER_DIGITS = 18;
 
     private static final double[] POWERS_OF_TEN = {
         1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15
@@ -68,6 +77,7 @@ public final class LineProtocolParser {
     private final int maxLineBytes;
     private final SeriesKeyBuilder keys;
     private final Long2IntOpenMap known = new Long2IntOpenMap(4096, 0);
+    private final SeriesIdCache ids = new SeriesIdCache();
 
     // ---------------------------------------------------------------- current line
 
@@ -77,6 +87,16 @@ public final class LineProtocolParser {
     private long[] pendingIds = new long[16];
     private double[] pendingValues = new double[16];
     private int pendingCount;
+
+    /** The accumulator of {@link #readDigits}. */
+    private long digits;
+
+    /** Whether the line {@link #indexOfNewline} just found may hold a byte above 0x7F. */
+    private boolean maybeNonAscii;
+
+    /** Whether the field value just parsed is a finite number (left in pendingValues). */
+    private boolean numeric;
+
     private int lineNonNumeric;
     private int lineNonFinite;
 
@@ -177,7 +197,7 @@ public final class LineProtocolParser {
                             p + maxLineBytes,
                             "line has " + (newline - p) + " bytes; the limit is " + maxLineBytes);
                 }
-                final int bad = Utf8Validator.firstInvalid(b, p, newline - p);
+                final int bad = maybeNonAscii ? Utf8Validator.firstInvalid(b, p, newline - p) : -1;
                 if (bad >= 0) {
                     throw new MalformedInputException(
                             "bad_utf8", bad, "the line is not well-formed UTF-8");
@@ -208,8 +228,16 @@ public final class LineProtocolParser {
         lineNonFinite = 0;
         final int lineStart = p;
 
-        p = keys.parseSeries(b, p, end);
-        final int seriesEnd = p;
+        // A series section seen before: its ids come from the cache, the builder is not needed
+        // unless a field is not cached yet (then it parses the section on demand).
+        int seriesEnd = ids.lookup(b, p, end);
+        boolean keysParsed = false;
+        if (seriesEnd < 0) {
+            seriesEnd = keys.parseSeries(b, p, end);
+            keysParsed = true;
+            ids.insert(b, seriesEnd);
+        }
+        p = seriesEnd;
         if (p == end) {
             throw new MalformedInputException(
                     "missing_fields", p, "the line has no field set (a point needs a field)");
@@ -217,15 +245,56 @@ public final class LineProtocolParser {
         while (b[p] == ' ') {
             p++;
         }
+        final boolean cached = ids.hasCurrent();
         long timestamp = defaultTimestampMs;
         int timestampStart = -1;
-        while (true) {
+        for (int field = 0; ; field++) {
             final int fieldStart = p;
-            final int samplesBefore = pendingCount;
-            final int equals = keys.parseFieldKey(b, p, end);
+            // Most lines list the fields of their series in the same order: try that one first.
+            final int expected = cached ? ids.fieldAt(b, p, end, field) : -1;
+            final int clean =
+                    expected >= 0
+                            ? expected
+                            : cached ? SeriesIdCache.cleanFieldKeyEnd(b, p, end) : -1;
+            final int equals;
+            if (clean >= 0) {
+                equals = clean;
+            } else {
+                if (!keysParsed) {
+                    keys.parseSeries(b, lineStart, end);
+                    keysParsed = true;
+                }
+                equals = keys.parseFieldKey(b, p, end);
+            }
+            if (pendingCount == pendingIds.length) {
+                growPending();
+            }
             p = parseFieldValue(b, equals + 1, end);
-            if (tracking && pendingCount > samplesBefore) {
-                track(fieldStart, p);
+            if (numeric) {
+                final int cachedField =
+                        expected >= 0
+                                ? field
+                                : clean >= 0 ? ids.field(b, fieldStart, clean, field) : -1;
+                final long id;
+                if (cachedField >= 0) {
+                    id = ids.id(cachedField);
+                } else {
+                    if (clean >= 0) {
+                        if (!keysParsed) {
+                            keys.parseSeries(b, lineStart, end);
+                            keysParsed = true;
+                        }
+                        keys.parseFieldKey(b, fieldStart, end);
+                    }
+                    id = newId();
+                    if (clean >= 0) {
+                        ids.addField(b, fieldStart, clean, id);
+                    }
+                }
+                pendingIds[pendingCount++] = id;
+                if (tracking) {
+                    track(fieldStart, p);
+                }
             }
             if (p == end) {
                 break;
@@ -275,8 +344,12 @@ public final class LineProtocolParser {
         pendingFieldEnd[pendingCount - 1] = end;
     }
 
-    /** Parses the value at {@code v}; returns the index after it. */
+    /**
+     * Parses the value at {@code v}; returns the index after it. A finite number is left at {@code
+     * pendingValues[pendingCount]} (which must exist) and sets {@link #numeric}.
+     */
     private int parseFieldValue(byte[] b, int v, int end) throws MalformedInputException {
+        numeric = false;
         if (v == end) {
             throw new MalformedInputException("bad_field_value", v, "field has no value");
         }
@@ -314,24 +387,19 @@ public final class LineProtocolParser {
             i++;
         }
         final int intStart = i;
-        // The digits as an integer: exact while there are at most 18 of them.
-        long mantissa = 0;
-        while (i < end && isDigit(b[i])) {
-            mantissa = mantissa * 10 + (b[i] - '0');
-            i++;
-        }
+        // The digits as an unsigned integer: exact while there are at most 19 of them.
+        digits = 0;
+        i = readDigits(b, i, end);
         final int intDigits = i - intStart;
         int fracDigits = 0;
         boolean isFloat = false;
         if (i < end && b[i] == '.') {
             isFloat = true;
             final int fracStart = ++i;
-            while (i < end && isDigit(b[i])) {
-                mantissa = mantissa * 10 + (b[i] - '0');
-                i++;
-            }
+            i = readDigits(b, i, end);
             fracDigits = i - fracStart;
         }
+        final long mantissa = digits;
         boolean exponent = false;
         if (intDigits + fracDigits == 0) {
             throw new MalformedInputException("bad_number", s, "a number needs digits");
@@ -359,6 +427,9 @@ public final class LineProtocolParser {
                 // correctly rounded, as the library would round. Most telemetry values qualify.
                 final double magnitude = (double) mantissa / POWERS_OF_TEN[fracDigits];
                 value = negative ? -magnitude : magnitude;
+            } else if (!exponent && intDigits + fracDigits <= DecimalToDouble.MAX_DIGITS) {
+                // 16 to 19 digits (what Double.toString writes): Eisel-Lemire, also exact.
+                value = DecimalToDouble.toDouble(negative, mantissa, fracDigits);
             } else {
                 try {
                     value = JavaDoubleParser.parseDouble(b, s, i - s);
@@ -368,21 +439,29 @@ public final class LineProtocolParser {
             }
             next = i;
         } else if (!isFloat && (i + 1 == end || isTokenEnd(b[i + 1])) && b[i] == 'i') {
-            value = parseInteger(b, intStart, i, negative, s);
+            // Up to 18 digits the digits read above are exact and fit: no overflow checks.
+            value =
+                    intDigits <= MAX_SAFE_INTEGER_DIGITS
+                            ? (double) (negative ? -mantissa : mantissa)
+                            : parseInteger(b, intStart, i, negative, s);
             next = i + 1;
         } else if (!isFloat && (i + 1 == end || isTokenEnd(b[i + 1])) && b[i] == 'u') {
             if (negative) {
                 throw new MalformedInputException(
                         "bad_number", s, "an unsigned integer cannot be negative");
             }
-            value = parseUnsigned(b, intStart, i, s);
+            value =
+                    intDigits <= MAX_SAFE_INTEGER_DIGITS
+                            ? (double) mantissa
+                            : parseUnsigned(b, intStart, i, s);
             next = i + 1;
         } else {
             throw new MalformedInputException(
                     "bad_number", i, "unexpected '" + (char) b[i] + "' in a number");
         }
         if (Double.isFinite(value)) {
-            addPending(keys.groupId(), value);
+            pendingValues[pendingCount] = value;
+            numeric = true;
         } else {
             lineNonFinite++;
         }
@@ -447,19 +526,14 @@ public final class LineProtocolParser {
         if (p == end) {
             throw new MalformedInputException("bad_timestamp", at, "timestamp has no digits");
         }
-        long t = 0;
-        boolean overflow = false;
-        // 18 digits cannot overflow a long: no check per digit for any real timestamp.
-        for (final int safeEnd = Math.min(end, p + 18); p < safeEnd; p++) {
-            final int d = b[p] - '0';
-            if (d < 0 || d > 9) {
-                throw new MalformedInputException(
-                        "bad_timestamp",
-                        p,
-                        "unexpected '" + (char) b[p] + "' in the timestamp (an integer)");
-            }
-            t = t * 10 + d;
-        }
+        // Up to 19 digits fit an unsigned long: read 8 at a time, no check per digit; a value
+        // above Long.MAX_VALUE shows as negative. The loop after sees what ended them, if it is
+        // not the end: a byte that is not a digit, or more digits (checked one by one).
+        final int safeEnd = Math.min(end, p + DecimalToDouble.MAX_DIGITS);
+        digits = 0;
+        p = readDigits(b, p, safeEnd);
+        long t = digits;
+        boolean overflow = t < 0;
         for (; p < end; p++) {
             final int d = b[p] - '0';
             if (d < 0 || d > 9) {
@@ -468,7 +542,7 @@ public final class LineProtocolParser {
                         p,
                         "unexpected '" + (char) b[p] + "' in the timestamp (an integer)");
             }
-            if (t > (Long.MAX_VALUE - d) / 10) {
+            if (overflow || t > (Long.MAX_VALUE - d) / 10) {
                 overflow = true;
             } else {
                 t = t * 10 + d;
@@ -488,18 +562,23 @@ public final class LineProtocolParser {
         return ms;
     }
 
-    private void addPending(long id, double value) {
-        if (pendingCount == pendingIds.length) {
-            pendingIds = Arrays.copyOf(pendingIds, pendingCount * 2);
-            pendingValues = Arrays.copyOf(pendingValues, pendingCount * 2);
-        }
-        pendingIds[pendingCount] = id;
-        pendingValues[pendingCount] = value;
-        pendingCount++;
+    private void growPending() {
+        pendingIds = Arrays.copyOf(pendingIds, pendingCount * 2);
+        pendingValues = Arrays.copyOf(pendingValues, pendingCount * 2);
+    }
+
+    /**
+     * The id of the key {@link #keys} has just parsed (series and field key), announced to the
+     * arena if this parser has not seen it before. Ids from {@link #ids} were announced when they
+     * were cached.
+     */
+    private long newId() {
+        final long id = keys.groupId();
         if (known.get(id) == 0) {
             known.put(id, 1);
             target.addKey(id, keys.key(), 0, keys.keyLength());
         }
+        return id;
     }
 
     private static int skipString(byte[] b, int quote, int end) throws MalformedInputException {
@@ -553,19 +632,46 @@ public final class LineProtocolParser {
         return end;
     }
 
-    /** Index of the first {@code \n} in {@code b[p, end)}, else {@code end}: 8 bytes a step. */
-    private static int indexOfNewline(byte[] b, int p, int end) {
+    /**
+     * Index of the first {@code \n} in {@code b[p, end)}, else {@code end}: 8 bytes a step. Sets
+     * {@link #maybeNonAscii} unless every byte before it is ASCII (which is valid UTF-8), so the
+     * validator only looks at lines that need it.
+     */
+    private int indexOfNewline(byte[] b, int p, int end) {
+        long seen = 0;
+        while (end - p >= 2 * Long.BYTES) {
+            final long w0 = (long) LONG_LE.get(b, p);
+            final long w1 = (long) LONG_LE.get(b, p + Long.BYTES);
+            final long x0 = w0 ^ NEWLINES;
+            final long x1 = w1 ^ NEWLINES;
+            final long zeros0 = (x0 - ONES) & ~x0 & HIGHS;
+            final long zeros1 = (x1 - ONES) & ~x1 & HIGHS;
+            if ((zeros0 | zeros1) != 0) {
+                maybeNonAscii = ((seen | w0 | w1) & HIGHS) != 0;
+                return zeros0 != 0
+                        ? p + (Long.numberOfTrailingZeros(zeros0) >>> 3)
+                        : p + Long.BYTES + (Long.numberOfTrailingZeros(zeros1) >>> 3);
+            }
+            seen |= w0 | w1;
+            p += 2 * Long.BYTES;
+        }
         while (end - p >= Long.BYTES) {
-            final long x = (long) LONG_LE.get(b, p) ^ NEWLINES;
+            final long w = (long) LONG_LE.get(b, p);
+            final long x = w ^ NEWLINES;
             final long zeros = (x - ONES) & ~x & HIGHS;
             if (zeros != 0) {
+                // Bytes after the newline may count too: then the validator just runs.
+                maybeNonAscii = ((seen | w) & HIGHS) != 0;
                 return p + (Long.numberOfTrailingZeros(zeros) >>> 3);
             }
+            seen |= w;
             p += Long.BYTES;
         }
         while (p < end && b[p] != '\n') {
+            seen |= b[p];
             p++;
         }
+        maybeNonAscii = (seen & HIGHS) != 0;
         return p;
     }
 
@@ -575,6 +681,58 @@ public final class LineProtocolParser {
 
     private static boolean isDigit(byte c) {
         return c >= '0' && c <= '9';
+    }
+
+    /**
+     * Reads the digits from {@code i} on into {@link #digits} ({@code digits x 10^n + the n
+     * digits}, wrapping beyond 19 digits) and returns the index after them: 8 a step, and the last
+     * 1 to 7 digits of a run from the same word. Hot path.
+     */
+    private int readDigits(byte[] b, int i, int end) {
+        long m = digits;
+        while (end - i >= Long.BYTES) {
+            final long w = (long) LONG_LE.get(b, i);
+            final long nonDigits = nonDigits(w);
+            if (nonDigits == 0) {
+                m = m * 100_000_000L + eightDigits(w);
+                i += Long.BYTES;
+                continue;
+            }
+            final int n = Long.numberOfTrailingZeros(nonDigits) >>> 3;
+            if (n != 0) {
+                // The n digits moved to the top of the word, '0's below them: 8 digits again.
+                final int shift = (Long.BYTES - n) << 3;
+                m = m * SMALL_POWERS_OF_TEN[n] + eightDigits((w << shift) | (ZEROS >>> (n << 3)));
+                i += n;
+            }
+            digits = m;
+            return i;
+        }
+        while (i < end && isDigit(b[i])) {
+            m = m * 10 + (b[i] - '0');
+            i++;
+        }
+        digits = m;
+        return i;
+    }
+
+    /**
+     * The high bit of the lowest byte of {@code w} that is not an ASCII digit (bytes above it may
+     * be marked too), or 0 if all 8 are digits.
+     */
+    private static long nonDigits(long w) {
+        return ((w - ZEROS) | (w + 0x4646_4646_4646_4646L)) & HIGHS;
+    }
+
+    /**
+     * The number written by the 8 ASCII digits of {@code w} (little-endian: the first digit in the
+     * lowest byte): pairs, then quads, then the whole, in three multiplications.
+     */
+    private static long eightDigits(long w) {
+        long v = w - ZEROS;
+        v = (v * 10 + (v >>> 8)) & 0x00FF_00FF_00FF_00FFL;
+        v = (v * 100 + (v >>> 16)) & 0x0000_FFFF_0000_FFFFL;
+        return (v * 10_000 + (v >>> 32)) & 0xFFFF_FFFFL;
     }
 
     private void reject(int lineStart, int lineLength, MalformedInputException e, int off) {
@@ -650,6 +808,11 @@ public final class LineProtocolParser {
 
     public String rejectedMessage(int i) {
         return rejectedMessage[i];
+    }
+
+    /** Whether the series cache is stepping aside (too few hits lately); for tests. */
+    boolean seriesCacheBypassed() {
+        return ids.bypassed();
     }
 
     // ---------------------------------------------------------------- origins ({@link #tracking})

@@ -72,6 +72,46 @@ class LineProtocolParserTest {
             assertThat(dictionary).containsKey(arena.keyId(i));
             out.add(new Sample(dictionary.get(arena.keyId(i)), arena.timestamp(i), arena.value(i)));
         }
+        assertSameWhenParsedAgain(padded, bytes.length, n);
+        return out;
+    }
+
+    /**
+     * Parses the record again with the same parser, now that its series are cached, and checks that
+     * the samples (ids, times, values), the counters and the rejections are the ones just read from
+     * {@link #arena}, and that no key is announced twice. So every case of this class runs through
+     * both the builder's path and the cache's.
+     */
+    private void assertSameWhenParsedAgain(byte[] padded, int length, int n) {
+        int lines = parser.lines();
+        int nonNumeric = parser.nonNumericFields();
+        int nonFinite = parser.nonFiniteValues();
+        List<String> rejections = rejections(parser);
+        try (IngestArena again = new IngestArena()) {
+            assertThat(parser.parse(padded, 3, length, DEFAULT_MS, again)).isEqualTo(n);
+            assertThat(again.keyCount()).as("keys announced again").isZero();
+            for (int i = 0; i < n; i++) {
+                assertThat(again.keyId(i)).as("id of sample %d", i).isEqualTo(arena.keyId(i));
+                assertThat(again.timestamp(i)).isEqualTo(arena.timestamp(i));
+                assertThat(again.value(i)).isEqualTo(arena.value(i));
+            }
+        }
+        assertThat(parser.lines()).isEqualTo(lines);
+        assertThat(parser.nonNumericFields()).isEqualTo(nonNumeric);
+        assertThat(parser.nonFiniteValues()).isEqualTo(nonFinite);
+        assertThat(rejections(parser)).isEqualTo(rejections);
+    }
+
+    private static List<String> rejections(LineProtocolParser p) {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < p.rejectedLines(); i++) {
+            out.add(
+                    p.rejectedLineStart(i)
+                            + "+"
+                            + p.rejectedLineLength(i)
+                            + " "
+                            + p.rejectedMessage(i));
+        }
         return out;
     }
 
@@ -190,6 +230,16 @@ class LineProtocolParserTest {
                 "12485903u; 12485903",
                 "18446744073709551615u; 1.8446744073709551615E19",
                 "9007199254740993i; 9007199254740992",
+                "9007199254740993u; 9007199254740992",
+                "999999999999999999i; 999999999999999999",
+                "-999999999999999999i; -999999999999999999",
+                "1000000000000000001i; 1000000000000000001",
+                "999999999999999999u; 999999999999999999",
+                "-0i; 0.0",
+                "000012i; 12",
+                "3.7208675897340233; 3.7208675897340233",
+                "-72.45; -72.45",
+                "12345678.87654321; 12345678.87654321",
             })
     void shouldParseFloatsIntegersAndUnsignedIntegers(String literal, double expected) {
         assertThat(parse("m f=" + literal + " 0")).containsExactly(new Sample("m f", 0, expected));
@@ -212,7 +262,8 @@ class LineProtocolParserTest {
 
     @Test
     void shouldParseDecimalsOfEveryLengthCorrectlyRounded() {
-        // Up to 15 digits take a fast path, longer ones the library: both must round exactly.
+        // Up to 15 digits take Clinger's division, 16 to 19 Eisel-Lemire (DecimalToDouble): all
+        // must round exactly.
         long seed = System.nanoTime();
         java.util.Random random = new java.util.Random(seed);
         StringBuilder text = new StringBuilder();
@@ -369,6 +420,18 @@ class LineProtocolParserTest {
         assertThat(parse("m f=1 " + timestamp)).containsExactly(new Sample("m f", expectedMs, 1));
     }
 
+    @Test
+    void shouldReadTimestampsWithLeadingZerosBeyondNineteenDigits() {
+        assertThat(parse("m f=1 000000001556813561098765432"))
+                .containsExactly(new Sample("m f", 1556813561098L, 1));
+        assertThat(parse("m f=1 09223372036854775807"))
+                .containsExactly(new Sample("m f", 9223372036854L, 1));
+        assertThat(parse("m f=1 -0000000000000000000000")).containsExactly(new Sample("m f", 0, 1));
+        assertRejected("m f=1 09223372036854775808", "timestamp_out_of_range", 6);
+        assertRejected("m f=1 18446744073709551617", "timestamp_out_of_range", 6);
+        assertRejected("m f=1 0000000000000000000000x", "bad_timestamp", 28);
+    }
+
     // ------------------------------------------------------------------ group keys
 
     @Test
@@ -511,12 +574,16 @@ class LineProtocolParserTest {
                 "bad_number | cpu f=-1u | 6",
                 "bad_number | cpu f=18446744073709551616u | 6",
                 "bad_number | cpu f=0x10 | 7",
+                "bad_number | cpu f=1.23456789x123 | 16",
+                "bad_number | cpu f=12345678901234567x | 23",
                 "unterminated_string | cpu f=\"abc | 6",
                 "unterminated_string | cpu f=\"abc\\\" | 6",
                 "bad_timestamp | cpu f=1 12a | 10",
                 "bad_timestamp | cpu f=1 1 2 | 9",
                 "bad_timestamp | cpu f=1 - | 8",
                 "bad_timestamp | cpu f=1 1.5 | 9",
+                "bad_timestamp | cpu f=1 1556813561x98000000 | 18",
+                "bad_timestamp | cpu f=1 15568135610980000x0 | 25",
                 "timestamp_out_of_range | cpu f=1 -1 | 8",
                 "timestamp_out_of_range | cpu f=1 9223372036854775808 | 8",
                 "timestamp_out_of_range | cpu f=1 99999999999999999999 | 8",
@@ -554,6 +621,200 @@ class LineProtocolParserTest {
             assertThat(arena.value(2999)).isEqualTo(2999.0);
         }
         assertThat(arena.segmentsAllocated()).isEqualTo(3);
+    }
+
+    // ---------------------------------------------------------------- cached series
+
+    @ParameterizedTest
+    @ValueSource(strings = {"series", "keep", "drop"})
+    void shouldGiveEachLineTheResultOfAFreshParserWhenSeriesRepeat(String mode) {
+        GroupKeySpec spec =
+                switch (mode) {
+                    case "keep" -> GroupKeySpec.keep(List.of("host", "a b"));
+                    case "drop" -> GroupKeySpec.drop(List.of("host"));
+                    default -> GroupKeySpec.series();
+                };
+        long seed = System.nanoTime();
+        java.util.Random random = new java.util.Random(seed);
+        // More distinct series than the cache has slots (so entries are replaced), fields in
+        // changing order, more fields than an entry keeps, escapes, long sections, bad lines.
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < 12_000; i++) {
+            lines.add(randomLine(random));
+        }
+        // Expected: each line alone, by a parser that has seen nothing.
+        List<List<String>> expected = new ArrayList<>();
+        for (String line : lines) {
+            expected.add(
+                    parseLine(
+                            new LineProtocolParser(TimestampPrecision.NANOSECONDS, spec, 4096, 64),
+                            line));
+        }
+        // Each line alone again, by one parser that keeps its cache from line to line.
+        LineProtocolParser warm =
+                new LineProtocolParser(TimestampPrecision.NANOSECONDS, spec, 4096, 64);
+        for (int round = 0; round < 2; round++) {
+            for (int i = 0; i < lines.size(); i++) {
+                assertThat(parseLine(warm, lines.get(i)))
+                        .as("seed %d, round %d, line %s", seed, round, lines.get(i))
+                        .isEqualTo(expected.get(i));
+            }
+        }
+        // And all lines as one record: the same samples and rejections, in line order.
+        List<String> all = new ArrayList<>();
+        expected.forEach(e -> all.addAll(e.stream().filter(x -> x.startsWith("s")).toList()));
+        expected.forEach(e -> all.addAll(e.stream().filter(x -> x.startsWith("r")).toList()));
+        byte[] bytes = String.join("\n", lines).getBytes(StandardCharsets.UTF_8);
+        try (IngestArena a = new IngestArena()) {
+            warm.parse(bytes, 0, bytes.length, DEFAULT_MS, a);
+            List<String> actual = results(warm, a);
+            assertThat(actual.subList(0, actual.size() - 1)).as("seed %d", seed).isEqualTo(all);
+        }
+    }
+
+    private static List<String> parseLine(LineProtocolParser p, String line) {
+        byte[] b = line.getBytes(StandardCharsets.UTF_8);
+        try (IngestArena a = new IngestArena()) {
+            p.parse(b, 0, b.length, DEFAULT_MS, a);
+            return results(p, a);
+        }
+    }
+
+    @Test
+    void shouldLeaveSeriesThatDoNotRepeatToTheBuilderAndTryTheCacheAgainLater() {
+        LineProtocolParser p = new LineProtocolParser();
+        StringBuilder churn = new StringBuilder();
+        for (int i = 0; i < SeriesIdCache.CHECK_EVERY; i++) {
+            churn.append("m,host=h").append(i).append(" f=").append(i).append(" 0\n");
+        }
+        byte[] newSeries = churn.toString().getBytes(StandardCharsets.UTF_8);
+        byte[] oneSeries =
+                "m,host=a f=1 0\n"
+                        .repeat(SeriesIdCache.BYPASS_LINES)
+                        .getBytes(StandardCharsets.UTF_8);
+        try (IngestArena a = new IngestArena()) {
+            assertThat(p.parse(newSeries, 0, newSeries.length, 0, a))
+                    .isEqualTo(SeriesIdCache.CHECK_EVERY);
+            assertThat(p.seriesCacheBypassed()).isTrue();
+            assertThat(a.keyId(SeriesIdCache.CHECK_EVERY - 1)).isEqualTo(id("m,host=h1023 f"));
+            // Repeating series while bypassed: still the builder's ids; then the cache again.
+            a.reset();
+            p.parse(oneSeries, 0, oneSeries.length, 0, a);
+            assertThat(p.seriesCacheBypassed()).isFalse();
+            a.reset();
+            p.parse(oneSeries, 0, oneSeries.length, 0, a);
+            assertThat(p.seriesCacheBypassed()).isFalse();
+            for (int i = 0; i < a.size(); i += 997) {
+                assertThat(a.keyId(i)).isEqualTo(id("m,host=a f"));
+            }
+        }
+    }
+
+    @Test
+    void shouldTellCachedFieldKeysApartByEveryByte() {
+        // Keys of 1 to 20 bytes (compared as words up to 15, then as arrays) that differ only in
+        // their first or their last byte, in the same position of lines of one series.
+        for (int length = 1; length <= 20; length++) {
+            String stem = "k".repeat(length - 1);
+            for (String[] pair :
+                    new String[][] {{stem + "a", stem + "b"}, {"a" + stem, "b" + stem}}) {
+                for (String timestamp : new String[] {" 1000000", ""}) {
+                    List<Sample> samples =
+                            parse(
+                                    "m,t=x "
+                                            + pair[0]
+                                            + "=1"
+                                            + timestamp
+                                            + "\nm,t=x "
+                                            + pair[1]
+                                            + "=2"
+                                            + timestamp
+                                            + "\nm,t=x "
+                                            + pair[0]
+                                            + "x=3"
+                                            + timestamp);
+                    assertThat(samples)
+                            .extracting(Sample::key)
+                            .containsExactly(
+                                    "m,t=x " + pair[0],
+                                    "m,t=x " + pair[1],
+                                    "m,t=x " + pair[0] + "x");
+                }
+            }
+        }
+    }
+
+    /**
+     * The samples (id, time, value), the rejections (reason, position in the line) and the counters
+     * of the last parse of {@code p} into {@code a}.
+     */
+    private static List<String> results(LineProtocolParser p, IngestArena a) {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < a.size(); i++) {
+            out.add("sample " + a.keyId(i) + " " + a.timestamp(i) + " " + a.value(i));
+        }
+        for (int i = 0; i < p.rejectedLines(); i++) {
+            long at = p.rejectedPosition(i) - p.rejectedLineStart(i);
+            out.add("rejected " + p.rejectedReason(i) + " at " + at);
+        }
+        out.add("counts " + p.nonNumericFields() + " " + p.nonFiniteValues());
+        return out;
+    }
+
+    private static String randomLine(java.util.Random r) {
+        StringBuilder s = new StringBuilder();
+        s.append(r.nextInt(20) == 0 ? "disk\\ io" : r.nextBoolean() ? "cpu" : "mem");
+        List<String> tags = new ArrayList<>();
+        tags.add("host=h" + r.nextInt(r.nextInt(10) == 0 ? 5000 : 30));
+        tags.add("region=eu-" + r.nextInt(3));
+        if (r.nextInt(4) == 0) {
+            tags.add("a\\ b=" + (r.nextBoolean() ? "x\\,y" : "z"));
+        }
+        if (r.nextInt(30) == 0) {
+            tags.add("long=" + "v".repeat(200 + r.nextInt(100)));
+        }
+        if (r.nextInt(200) == 0) {
+            tags.add("region=dup");
+        }
+        java.util.Collections.shuffle(tags, r);
+        for (String t : tags) {
+            s.append(',').append(t);
+        }
+        s.append(' ');
+        int fields = 1 + (r.nextInt(10) == 0 ? 40 : r.nextInt(4));
+        List<String> names = new ArrayList<>();
+        for (int f = 0; f < fields; f++) {
+            int k = f + r.nextInt(2);
+            names.add(
+                    switch (r.nextInt(8)) {
+                        case 0 -> "f\\=" + k;
+                        case 1 -> "a_rather_long_field_name_" + k;
+                        case 2 -> "field_name_" + k;
+                        case 3 -> "k" + k;
+                        default -> "field_" + k;
+                    });
+        }
+        if (r.nextBoolean()) {
+            java.util.Collections.shuffle(names, r);
+        }
+        for (int f = 0; f < names.size(); f++) {
+            if (f > 0) {
+                s.append(',');
+            }
+            s.append(names.get(f)).append('=');
+            switch (r.nextInt(12)) {
+                case 0 -> s.append("\"str\"");
+                case 1 -> s.append('t');
+                case 2 -> s.append(r.nextInt(100)).append('i');
+                case 3 -> s.append("1e999");
+                case 4 -> s.append(r.nextInt(200) == 0 ? "oops" : "7u");
+                default -> s.append(r.nextDouble() * 100);
+            }
+        }
+        if (r.nextBoolean()) {
+            s.append(' ').append(1_700_000_000_000_000_000L + r.nextInt(1_000_000));
+        }
+        return s.toString();
     }
 
     // ---------------------------------------------------------------- origins
@@ -596,6 +857,19 @@ class LineProtocolParserTest {
         // A rejected line leaves nothing behind.
         assertThat(origins(tracking, "m f=oops 5")).isEmpty();
         assertThat(tracking.lastLineSamples()).isZero();
+    }
+
+    @Test
+    void trackingParserRemembersOriginsOfCachedSeriesToo() {
+        LineProtocolParser tracking =
+                LineProtocolParser.tracking(TimestampPrecision.NANOSECONDS, GroupKeySpec.series());
+        String line = "cpu,host=a usage=1.5,state=\"x y\",idle=2i,ok=t 17";
+        List<String> first = origins(tracking, line);
+        // The second time the series section and its field keys come from the cache.
+        assertThat(origins(tracking, "  " + line + " ")).isEqualTo(first);
+        assertThat(origins(tracking, "cpu,host=a idle=3i,new=4,usage=2"))
+                .containsExactly("cpu,host=a", "idle=3i", "new=4", "usage=2", "-");
+        assertThat(origins(tracking, "cpu,host=a idle=3i,m=oops")).isEmpty();
     }
 
     @Test

@@ -1,0 +1,343 @@
+package io.tsagg.serde.ilp;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+
+/**
+ * The group-key ids of recently seen series, by the bytes they were written with: for a line whose
+ * series section (measurement and tags, exactly as in the input) and field key were parsed before,
+ * the id is found by comparing bytes, without building, sorting, escaping and hashing the canonical
+ * key again. Telegraf writes the same series with the same bytes every interval, so nearly every
+ * line hits.
+ *
+ * <p>The id of a field is a function of the series section's bytes and the field key's bytes only
+ * (for a given {@link io.tsagg.serde.key.GroupKeySpec} and tag limit, fixed per parser), so a hit
+ * returns exactly what {@link SeriesKeyBuilder} would compute. Only sections and keys without
+ * backslashes are cached ({@code \}-escapes take the builder's path every time), and only entries
+ * of sections that parsed: a line that hits cannot be one the builder would reject there.
+ *
+ * <p>Direct-mapped, {@value #SLOTS} slots: a slot's entry is replaced by the next series that maps
+ * there (its fields with it). Bounded: a section of at most {@value #MAX_SERIES_BYTES} bytes, at
+ * most {@value #MAX_FIELDS} fields and {@value #MAX_FIELD_BYTES} bytes of field keys per entry, so
+ * at most about 1.25 KiB per slot, 2.5 MiB in all; entries are allocated when a slot is first used
+ * and reused after. Not thread-safe; one per parser.
+ */
+final class SeriesIdCache {
+    static final int SLOTS = 2048;
+    static final int MAX_SERIES_BYTES = 256;
+    static final int MAX_FIELDS = 32;
+    static final int MAX_FIELD_BYTES = 512;
+
+    /**
+     * Lookups per hit-rate check, and the lines left to the builder alone when fewer than a quarter
+     * of them hit: with ever-new series (or many more than {@link #SLOTS}) the cache only adds work
+     * (a failed lookup, an insert, touching cold entries; 20-50% in {@code ProfChurn} runs, see
+     * bench/results/2026-11-26/jmh-serde.md), so it steps aside and checks again later.
+     */
+    static final int CHECK_EVERY = 1024;
+
+    static final int BYPASS_LINES = 16 * CHECK_EVERY;
+
+    private static final int SLOT_SHIFT = Long.SIZE - Integer.numberOfTrailingZeros(SLOTS);
+
+    private static final VarHandle LONG_LE =
+            MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long ONES = 0x0101_0101_0101_0101L;
+    private static final long HIGHS = 0x8080_8080_8080_8080L;
+    private static final long COMMAS = ',' * ONES;
+    private static final long EQUALS = '=' * ONES;
+    private static final long SPACES = ' ' * ONES;
+    private static final long BACKSLASHES = '\\' * ONES;
+    private static final long MULTIPLIER = 0x9E37_79B9_7F4A_7C15L;
+
+    /** One series section and the ids of the fields seen with it. */
+    private static final class Entry {
+        long hash;
+        int seriesLength;
+        byte[] series = new byte[64];
+        int fieldCount;
+        int[] fieldEnds = new int[4];
+        long[] ids = new long[4];
+        byte[] fieldKeys = new byte[64];
+
+        /** Each field key and its {@code =}, if at most 16 bytes: little-endian, zero-padded. */
+        long[] keyWords = new long[8];
+    }
+
+    private final Entry[] slots = new Entry[SLOTS];
+
+    /** The entry of the current line, or null (a miss that is not cached). */
+    private Entry current;
+
+    /** The hash, start and length of the section that missed ({@code missLength < 0}: uncached). */
+    private long missHash;
+
+    private int missStart;
+    private int missLength = -1;
+
+    private int lookups;
+    private int hits;
+
+    /** Lines still to leave to the builder before the cache is tried again. */
+    private int bypass;
+
+    // ---------------------------------------------------------------- series
+
+    /**
+     * Looks up the series section that starts at {@code p}: on a hit, makes its entry current and
+     * returns the index of the space that ends the section; else returns -1 and remembers the
+     * section for {@link #insert} if it can be cached. Hot path.
+     */
+    int lookup(byte[] b, int p, int end) {
+        current = null;
+        missLength = -1;
+        if (bypass > 0) {
+            bypass--;
+            return -1;
+        }
+        if (++lookups == CHECK_EVERY) {
+            if (hits < CHECK_EVERY / 4) {
+                bypass = BYPASS_LINES;
+            }
+            lookups = 0;
+            hits = 0;
+        }
+        final int limit = Math.min(end, p + MAX_SERIES_BYTES);
+        long h = 0;
+        int i = p;
+        int space = -1;
+        // Hashes whole words up to the first space; a backslash first means "not cached".
+        while (limit - i >= Long.BYTES) {
+            final long w = (long) LONG_LE.get(b, i);
+            final long found = zeroBytes(w ^ SPACES) | zeroBytes(w ^ BACKSLASHES);
+            if (found != 0) {
+                final int j = Long.numberOfTrailingZeros(found) >>> 3;
+                if (b[i + j] != ' ') {
+                    return -1;
+                }
+                h = mix(h, w & ~(-1L << (j << 3)));
+                space = i + j;
+                break;
+            }
+            h = mix(h, w);
+            i += Long.BYTES;
+        }
+        if (space < 0) {
+            long w = 0;
+            int shift = 0;
+            for (; i < limit; i++, shift += 8) {
+                final byte c = b[i];
+                if (c == ' ') {
+                    space = i;
+                    break;
+                }
+                if (c == '\\') {
+                    return -1;
+                }
+                w |= (c & 0xFFL) << shift;
+            }
+            if (space < 0) {
+                return -1; // no space: longer than the limit, or no field set (an error)
+            }
+            h = mix(h, w);
+        }
+        final int length = space - p;
+        h = mix(h, length);
+        final Entry e = slots[(int) ((h * MULTIPLIER) >>> SLOT_SHIFT)];
+        if (e != null
+                && e.hash == h
+                && e.seriesLength == length
+                && Arrays.equals(e.series, 0, length, b, p, space)) {
+            current = e;
+            hits++;
+            return space;
+        }
+        missHash = h;
+        missStart = p;
+        missLength = length;
+        return -1;
+    }
+
+    /**
+     * After a miss whose section then parsed (ending at {@code seriesEnd}): caches the section,
+     * with no fields yet, and makes it current; a section that cannot be cached leaves none
+     * current.
+     */
+    void insert(byte[] b, int seriesEnd) {
+        if (missLength < 0 || seriesEnd - missStart != missLength) {
+            current = null;
+            return;
+        }
+        final int slot = (int) ((missHash * MULTIPLIER) >>> SLOT_SHIFT);
+        Entry e = slots[slot];
+        if (e == null) {
+            e = new Entry();
+            slots[slot] = e;
+        }
+        if (e.series.length < missLength) {
+            e.series = new byte[MAX_SERIES_BYTES];
+        }
+        System.arraycopy(b, missStart, e.series, 0, missLength);
+        e.seriesLength = missLength;
+        e.hash = missHash;
+        e.fieldCount = 0;
+        current = e;
+    }
+
+    /** Whether the cache is stepping aside for now (too few hits lately). */
+    boolean bypassed() {
+        return bypass > 0;
+    }
+
+    /** Whether the current line has an entry (its field ids can be looked up and added). */
+    boolean hasCurrent() {
+        return current != null;
+    }
+
+    // ---------------------------------------------------------------- fields
+
+    /**
+     * The index of the {@code =} ending a field key at {@code p} that holds none of {@code , =
+     * space \}, or -1 (an empty key, an escape, or a malformed field: the builder's path). Hot
+     * path.
+     */
+    static int cleanFieldKeyEnd(byte[] b, int p, int end) {
+        int i = p;
+        while (end - i >= Long.BYTES) {
+            final long w = (long) LONG_LE.get(b, i);
+            final long found =
+                    zeroBytes(w ^ EQUALS)
+                            | zeroBytes(w ^ COMMAS)
+                            | zeroBytes(w ^ SPACES)
+                            | zeroBytes(w ^ BACKSLASHES);
+            if (found != 0) {
+                i += Long.numberOfTrailingZeros(found) >>> 3;
+                return b[i] == '=' && i > p ? i : -1;
+            }
+            i += Long.BYTES;
+        }
+        for (; i < end; i++) {
+            final byte c = b[i];
+            if (c == '=') {
+                return i > p ? i : -1;
+            }
+            if (c == ',' || c == ' ' || c == '\\') {
+                return -1;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * If field {@code f} of the current entry is the field at {@code p} (its key and the {@code =}
+     * after it), the index of that {@code =}, else -1. A key of up to 15 bytes is compared as two
+     * words. Needs {@link #hasCurrent()}. Hot path.
+     */
+    int fieldAt(byte[] b, int p, int end, int f) {
+        final Entry e = current;
+        if (f >= e.fieldCount) {
+            return -1;
+        }
+        final int from = f == 0 ? 0 : e.fieldEnds[f - 1];
+        final int length = e.fieldEnds[f] - from;
+        final int n = length + 1;
+        if (n <= 2 * Long.BYTES && end - p >= 2 * Long.BYTES) {
+            final long mask0 = n >= Long.BYTES ? -1L : ~(-1L << (n << 3));
+            final long mask1 =
+                    n <= Long.BYTES ? 0L : n == 2 * Long.BYTES ? -1L : ~(-1L << ((n - 8) << 3));
+            final long w0 = (long) LONG_LE.get(b, p);
+            final long w1 = (long) LONG_LE.get(b, p + Long.BYTES);
+            return ((w0 & mask0) == e.keyWords[2 * f] && (w1 & mask1) == e.keyWords[2 * f + 1])
+                    ? p + length
+                    : -1;
+        }
+        return p + length < end
+                        && b[p + length] == '='
+                        && Arrays.equals(e.fieldKeys, from, from + length, b, p, p + length)
+                ? p + length
+                : -1;
+    }
+
+    /**
+     * The index in the current entry of field key {@code b[p, equals)}, or -1; tries {@code hint}
+     * (the field's position in its line) first, since lines of a series list their fields in the
+     * same order. Needs {@link #hasCurrent()}. Hot path.
+     */
+    int field(byte[] b, int p, int equals, int hint) {
+        final Entry e = current;
+        final int n = e.fieldCount;
+        if (hint < n && matches(e, hint, b, p, equals)) {
+            return hint;
+        }
+        for (int f = 0; f < n; f++) {
+            if (f != hint && matches(e, f, b, p, equals)) {
+                return f;
+            }
+        }
+        return -1;
+    }
+
+    private static boolean matches(Entry e, int f, byte[] b, int p, int equals) {
+        final int from = f == 0 ? 0 : e.fieldEnds[f - 1];
+        final int to = e.fieldEnds[f];
+        return to - from == equals - p && Arrays.equals(e.fieldKeys, from, to, b, p, equals);
+    }
+
+    /** The id of field {@code f} of the current entry. */
+    long id(int f) {
+        return current.ids[f];
+    }
+
+    /**
+     * Adds field key {@code b[p, equals)} (clean, see {@link #cleanFieldKeyEnd}) with its id to the
+     * current entry, if it has room. Needs {@link #hasCurrent()}.
+     */
+    void addField(byte[] b, int p, int equals, long id) {
+        final Entry e = current;
+        final int n = e.fieldCount;
+        final int from = n == 0 ? 0 : e.fieldEnds[n - 1];
+        final int to = from + (equals - p);
+        if (n == MAX_FIELDS || to > MAX_FIELD_BYTES) {
+            return;
+        }
+        if (n == e.ids.length) {
+            e.ids = Arrays.copyOf(e.ids, n * 2);
+            e.fieldEnds = Arrays.copyOf(e.fieldEnds, n * 2);
+            e.keyWords = Arrays.copyOf(e.keyWords, n * 4);
+        }
+        if (to > e.fieldKeys.length) {
+            e.fieldKeys = Arrays.copyOf(e.fieldKeys, Math.min(MAX_FIELD_BYTES, 2 * to));
+        }
+        System.arraycopy(b, p, e.fieldKeys, from, to - from);
+        e.fieldEnds[n] = to;
+        e.ids[n] = id;
+        long w0 = 0;
+        long w1 = 0;
+        if (equals + 1 - p <= 2 * Long.BYTES) {
+            for (int i = p; i <= equals; i++) {
+                final int k = i - p;
+                if (k < Long.BYTES) {
+                    w0 |= (b[i] & 0xFFL) << (k << 3);
+                } else {
+                    w1 |= (b[i] & 0xFFL) << ((k - Long.BYTES) << 3);
+                }
+            }
+        }
+        e.keyWords[2 * n] = w0;
+        e.keyWords[2 * n + 1] = w1;
+        e.fieldCount = n + 1;
+    }
+
+    // ---------------------------------------------------------------- hashing
+
+    private static long mix(long h, long w) {
+        return Long.rotateLeft((h ^ w) * MULTIPLIER, 29);
+    }
+
+    /** The high bit of each zero byte of {@code x}; bytes above the lowest may be false hits. */
+    private static long zeroBytes(long x) {
+        return (x - ONES) & ~x & HIGHS;
+    }
+}
