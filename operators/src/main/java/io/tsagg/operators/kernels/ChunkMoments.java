@@ -11,10 +11,13 @@ package io.tsagg.operators.kernels;
  */
 public final class ChunkMoments {
     /**
-     * Lane scratch for the vector kernels: six vectors of up to 2048 bits (the largest Vector API
+     * Lane scratch for the vector kernels: five vectors of up to 2048 bits (the largest Vector API
      * shape), so lanes are reduced in a fixed order without allocating.
      */
-    final double[] lanes = new double[6 * 32];
+    final double[] lanes = new double[5 * 32];
+
+    /** Lane scratch for integer-coded vectors (min and max), as {@link #lanes}. */
+    final long[] longLanes = new long[2 * 32];
 
     private long count;
     private double sumHigh;

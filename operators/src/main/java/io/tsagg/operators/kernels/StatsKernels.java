@@ -13,32 +13,18 @@ package io.tsagg.operators.kernels;
  * <h2>Agreement of the twins</h2>
  *
  * For the same input, the twins return the same {@code count}, {@code min}, {@code max} and index
- * results bit for bit. Sums and M2 are summed in a different order and with different compensation,
- * so they may differ. The scalar twin compensates every value (TwoSum, Ogita, Rump and Oishi's
- * Sum2: error at most {@code ε·|S| + n²ε²·Σ|xᵢ|} against the exact sum {@code S}). The vector
- * kernels compensate per block: each lane sums a block of four of its values plainly, {@code (x₀ +
- * x₁) + (x₂ + x₃)} (error at most {@code γ₂ = 2ε/(1 − 2ε)} times the block's {@code Σ|xᵢ|}), then
- * adds the block sum to its compensated accumulator by TwoSum; so their error is at most {@code
- * ε·|S| + γ₂·Σ|xᵢ| + n²ε²·Σ|xᵢ|} up to terms in {@code ε²}: large terms that cancel across blocks
- * cancel exactly, a small value in the same block as a large one can be lost to rounding. With
- * {@code ε = 2^-53}, {@code n} values, {@code K} the first value of the chunk, the twins agree
- * within:
+ * results bit for bit. Sums and M2 are summed in a different order, so they may differ, within
+ * (with {@code ε = 2^-53}, {@code n} values, {@code K} the first value of the chunk):
  *
  * <ul>
- *   <li>{@code |Δsum| ≤ B_sum = 2ε·|sum| + (3ε + 2n²ε²)·Σ|xᵢ|} (the sum of both errors, {@code 3ε}
- *       covering {@code γ₂} and the second-order terms);
- *   <li>{@code |ΔM2| ≤ 2(n + 2)·ε·Σ(xᵢ − K)² + 2|mean − K|·B_sum}: the squares are summed plainly
- *       in both twins ({@code Σ(xᵢ − K)² ≤ (n + 1)·M2} because {@code K} is one of the values), and
- *       {@code M2 = Σ(xᵢ − K)² − n·(mean − K)²} takes the sum's difference times {@code 2|mean −
- *       K|};
- *   <li>{@code |Δmean| ≤ 4ε·(|mean| + |mean − K|) + B_sum/n}.
+ *   <li>{@code |Δsum| ≤ 2ε·|sum| + 2n²ε²·Σ|xᵢ|}: an ulp or two of the sum (TwoSum-compensated
+ *       summation; the last term is the bound of Ogita, Rump and Oishi's Sum2);
+ *   <li>{@code |ΔM2| ≤ 2(n + 2)·ε·Σ(xᵢ − K)²}, and {@code Σ(xᵢ − K)² ≤ (n + 1)·M2} because {@code
+ *       K} is one of the values;
+ *   <li>{@code |Δmean| ≤ 4ε·(|mean| + |mean − K|)}.
  * </ul>
  *
- * Against an exact reference this keeps 1e-12 relative on well-conditioned data (the relative error
- * of the sum is a few ε times {@code Σ|xᵢ|/|S|}), and M2 on a large offset with a tiny spread
- * depends on the sum only through {@code 2|mean − K|}, a multiple of the spread.
- *
- * <p>{@code StatsKernelsTwinTest} asserts these bounds.
+ * {@code StatsKernelsTwinTest} asserts these bounds.
  *
  * <h2>Non-finite values</h2>
  *
