@@ -184,16 +184,19 @@ public final class ManagedWindowStore extends PanedWindowStore<ManagedWindowStor
         }
         int b = slot >>> BLOCK_SHIFT;
         int at = (slot & BLOCK_MASK) << 3;
-        if ((int) p.get(STATE, b, at) == Integer.MAX_VALUE) {
-            refused++;
-            return false;
-        }
-        // The sketch first: growing it may fold every chunk (so read the state after it).
-        if (sketch != null && !addToSketch(p, b, at, value)) {
-            refused++;
-            return false;
-        }
         long state = p.get(STATE, b, at);
+        if ((int) state == Integer.MAX_VALUE) {
+            refused++;
+            return false;
+        }
+        // The sketch first: growing it may fold every chunk (so read the state again after it).
+        if (sketch != null) {
+            if (!addToSketch(p, b, at, value)) {
+                refused++;
+                return false;
+            }
+            state = p.get(STATE, b, at);
+        }
         int count = (int) state;
         int delta = (int) (timestamp - paneStart);
         firstAndLast(p, b, at, count == 0, delta, value, delta, value);
@@ -676,11 +679,6 @@ public final class ManagedWindowStore extends PanedWindowStore<ManagedWindowStor
     @Override
     Pane newPane() {
         return new Pane();
-    }
-
-    @Override
-    void beforeRead(Pane p) {
-        reduceAll(p, false);
     }
 
     @Override
