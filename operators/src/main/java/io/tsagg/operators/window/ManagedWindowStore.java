@@ -184,16 +184,19 @@ public final class ManagedWindowStore extends PanedWindowStore<ManagedWindowStor
         }
         int b = slot >>> BLOCK_SHIFT;
         int at = (slot & BLOCK_MASK) << 3;
-        if ((int) p.get(STATE, b, at) == Integer.MAX_VALUE) {
-            refused++;
-            return false;
-        }
-        // The sketch first: growing it may fold every chunk (so read the state after it).
-        if (sketch != null && !addToSketch(p, b, at, value)) {
-            refused++;
-            return false;
-        }
         long state = p.get(STATE, b, at);
+        if ((int) state == Integer.MAX_VALUE) {
+            refused++;
+            return false;
+        }
+        // The sketch first: growing it may fold every chunk (so read the state again after it).
+        if (sketch != null) {
+            if (!addToSketch(p, b, at, value)) {
+                refused++;
+                return false;
+            }
+            state = p.get(STATE, b, at);
+        }
         int count = (int) state;
         int delta = (int) (timestamp - paneStart);
         firstAndLast(p, b, at, count == 0, delta, value, delta, value);
@@ -679,11 +682,6 @@ public final class ManagedWindowStore extends PanedWindowStore<ManagedWindowStor
     }
 
     @Override
-    void beforeRead(Pane p) {
-        reduceAll(p, false);
-    }
-
-    @Override
     void beforeRead(Pane p, int slot) {
         reduceSlot(p, slot);
     }
@@ -788,6 +786,12 @@ public final class ManagedWindowStore extends PanedWindowStore<ManagedWindowStor
         long[] tableHandles = new long[1];
         int tableCapacity;
 
+        /** Arrays of the table before the last doubling, reused by the next one (see growTable). */
+        private MemorySegment[] spareTableSegments = new MemorySegment[0];
+
+        private int[] spareTableBases = new int[0];
+        private long[] spareTableHandles = new long[0];
+
         long get(int column, int block, int at) {
             return segments[column][block].getLong(bases[column][block] + at);
         }
@@ -887,9 +891,25 @@ public final class ManagedWindowStore extends PanedWindowStore<ManagedWindowStor
         private boolean growTable() {
             int capacity = tableCapacity == 0 ? TABLE_MIN_CAPACITY : tableCapacity * 2;
             int nBlocks = capacity >>> TABLE_SHIFT;
-            MemorySegment[] segs = new MemorySegment[nBlocks];
-            int[] bases = new int[nBlocks];
-            long[] handles = new long[nBlocks];
+            // Block address arrays are reused, so a pane taken from the free list allocates no heap
+            // memory for its table: an empty table's own arrays hold no block, and the arrays of
+            // the table before the last doubling are kept as spares.
+            MemorySegment[] segs;
+            int[] bases;
+            long[] handles;
+            if (tableCapacity == 0 && tableSegments.length >= nBlocks) {
+                segs = tableSegments;
+                bases = tableBases;
+                handles = tableHandles;
+            } else if (spareTableSegments.length >= nBlocks) {
+                segs = spareTableSegments;
+                bases = spareTableBases;
+                handles = spareTableHandles;
+            } else {
+                segs = new MemorySegment[nBlocks];
+                bases = new int[nBlocks];
+                handles = new long[nBlocks];
+            }
             for (int i = 0; i < nBlocks; i++) {
                 long h = slab.allocate(blockClass);
                 if (h == SlabAllocator.NONE) {
@@ -906,6 +926,8 @@ public final class ManagedWindowStore extends PanedWindowStore<ManagedWindowStor
                 }
             }
             int oldBlocks = tableCapacity >>> TABLE_SHIFT;
+            MemorySegment[] oldSegments = tableSegments;
+            int[] oldBases = tableBases;
             long[] oldHandles = tableHandles;
             tableSegments = segs;
             tableBases = bases;
@@ -916,6 +938,12 @@ public final class ManagedWindowStore extends PanedWindowStore<ManagedWindowStor
             }
             for (int j = 0; j < oldBlocks; j++) {
                 slab.free(oldHandles[j], blockClass);
+                oldSegments[j] = null;
+            }
+            if (segs != oldSegments) {
+                spareTableSegments = oldSegments;
+                spareTableBases = oldBases;
+                spareTableHandles = oldHandles;
             }
             return true;
         }

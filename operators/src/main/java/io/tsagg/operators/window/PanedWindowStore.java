@@ -77,10 +77,7 @@ abstract class PanedWindowStore<P extends PanedWindowStore.Pane> implements Wind
     /** A new, empty pane. */
     abstract P newPane();
 
-    /** Called before a pane's summaries are read (a store may have raw values to fold in). */
-    void beforeRead(P pane) {}
-
-    /** Called before one slot's summary is read. */
+    /** Called before one slot's summary is read (a store may have raw values to fold in). */
     void beforeRead(P pane, int slot) {}
 
     /** Called after panes were dropped and released. */
@@ -147,12 +144,12 @@ abstract class PanedWindowStore<P extends PanedWindowStore.Pane> implements Wind
         if (first < 0) {
             return;
         }
-        for (int i = first; i <= last; i++) {
-            beforeRead(panes.get(i));
-        }
+        // Each slot is readied (beforeRead: its raw chunk folded in) just before it is read, not
+        // all slots of the panes first: one pass over a slot's memory instead of two.
         if (first == last) {
             P p = panes.get(first);
             for (int slot = 0; slot < p.size; slot++) {
+                beforeRead(p, slot);
                 visitor.visit(p.key(slot), p.load(slot, scratch));
             }
             return;
@@ -167,11 +164,13 @@ abstract class PanedWindowStore<P extends PanedWindowStore.Pane> implements Wind
                 if (inEarlierPane(key, first, i)) {
                     continue;
                 }
+                beforeRead(p, slot);
                 merged.copyFrom(p.load(slot, scratch));
                 for (int j = i + 1; j <= last; j++) {
                     P later = panes.get(j);
                     int s = later.find(key);
                     if (s >= 0) {
+                        beforeRead(later, s);
                         merged.merge(later.load(s, scratch));
                     }
                 }

@@ -117,6 +117,13 @@ public final class WindowAggregateOperator extends AbstractStreamOperator<Window
     /** Renders partials that are late or refused. */
     private transient WindowResultLineEncoder summaryLines;
 
+    // The pane of the last sample, [paneFrom, paneTo), and its first and last window ends: samples
+    // come in runs of one pane, and each of these costs a long division. Empty at start.
+    private transient long paneFrom;
+    private transient long paneTo;
+    private transient long paneLastWindowEnd;
+    private transient long paneFirstWindowEnd;
+
     /** Window being emitted, for {@link #visit}. */
     private transient long emitStart;
 
@@ -188,6 +195,8 @@ public final class WindowAggregateOperator extends AbstractStreamOperator<Window
         dictionary = new KeyDictionary();
         watermark = Long.MIN_VALUE;
         lastFiredEnd = Long.MIN_VALUE;
+        paneFrom = 1;
+        paneTo = 0;
         updatedKeys = new long[16];
         updatedFromEnd = new long[16];
         updatedToEnd = new long[16];
@@ -259,8 +268,12 @@ public final class WindowAggregateOperator extends AbstractStreamOperator<Window
             return;
         }
         long ts = r.timestamp();
-        long pane = spec.paneStart(ts);
-        if (spec.lastWindowEnd(pane) + allowedLateness <= watermark) {
+        if (ts < paneFrom || ts >= paneTo) {
+            // A sample of another pane than the last one: three long divisions, then cached.
+            setPane(spec.paneStart(ts));
+        }
+        long pane = paneFrom;
+        if (paneLastWindowEnd + allowedLateness <= watermark) {
             emitLate(r);
             return;
         }
@@ -268,9 +281,19 @@ public final class WindowAggregateOperator extends AbstractStreamOperator<Window
             refuse(r);
             return;
         }
-        if (spec.firstWindowEnd(pane) <= lastFiredEnd) {
+        if (paneFirstWindowEnd <= lastFiredEnd) {
             windowsUpdated(r.keyId(), pane);
         }
+    }
+
+    /** Caches the pane starting at {@code pane} for the samples after it. */
+    private void setPane(long pane) {
+        paneFrom = pane;
+        // Saturated: a pane at the end of time is recomputed for each of its samples.
+        long to = pane + spec.paneSize();
+        paneTo = to < pane ? pane : to;
+        paneLastWindowEnd = spec.lastWindowEnd(pane);
+        paneFirstWindowEnd = spec.firstWindowEnd(pane);
     }
 
     /**
