@@ -24,7 +24,6 @@ import java.time.Duration;
 import java.util.List;
 import org.apache.flink.api.common.eventtime.SerializableTimestampAssigner;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-import org.apache.flink.api.common.functions.FilterFunction;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.configuration.CheckpointingOptions;
@@ -52,7 +51,7 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>
  * KafkaSource (frames or line protocol, decoded once, in place; watermarks per partition)
- *   -> [dead-letter router, chained; single-phase only] ------------> dead-letter topic
+ *   -> [dead-letter router, chained; unless one rollup, two-phase] --> dead-letter topic
  *   -> per rollup: [GroupKeyMapper: series id -> group id, chained]
  *        -> [PreAggregateOperator: partial summary per (key, pane), chained; --pre-aggregate]
  *        -> keyBy(group-key id)
@@ -61,14 +60,14 @@ import org.slf4j.LoggerFactory;
  *        -> results (JSON | line protocol) ----------------------> the rollup's output topic
  * </pre>
  *
- * With one rollup the source computes its group ids directly and no mapper runs. With two-phase
- * aggregation (the default) nothing sits between the source and the pre-aggregator: an operator
- * with a side output (the router) would make Flink hand every sample to a broadcasting collector
- * that copies its {@code StreamRecord} per output, measured at 13% of the source thread for frames.
- * Rejected input records instead go on with the samples (they are rare) and leave for the
- * dead-letter topic at the window operator; the pre-aggregator writes the origins of samples behind
- * its watermark, which the router does in single-phase jobs. Run it with {@code flink run
- * tsagg-job.jar <args>} on a cluster, or with {@code ./tsagg run <args>} on an embedded
+ * With one rollup the source computes its group ids directly and no mapper runs. With one rollup
+ * and two-phase aggregation (the default) nothing sits between the source and the pre-aggregator
+ * ({@link #direct}): an operator with a side output (the router) would make Flink hand every sample
+ * to a broadcasting collector that copies its {@code StreamRecord} per output, measured at 13% of
+ * the source thread for frames. Rejected input records instead go on with the samples (they are
+ * rare) and leave for the dead-letter topic at the window operator, and the pre-aggregator writes
+ * the origins of samples behind its watermark, which the router does otherwise. Run it with {@code
+ * flink run tsagg-job.jar <args>} on a cluster, or with {@code ./tsagg run <args>} on an embedded
  * MiniCluster.
  */
 public final class TsaggJob {
@@ -175,7 +174,7 @@ public final class TsaggJob {
 
         DataStream<MetricRecord> samples = input;
         DataStream<DeadLetter> deadLetters = null;
-        if (!config.preAggregate()) {
+        if (!direct(config)) {
             SingleOutputStreamOperator<MetricRecord> routed =
                     input.process(new DeadLetterRouter(), RecordTypeInfo.METRIC_RECORD)
                             .name("route dead letters")
@@ -183,24 +182,16 @@ public final class TsaggJob {
             samples = routed;
             deadLetters = routed.getSideOutput(DeadLetterRouter.DEAD_LETTERS);
         }
-        // Rejected input records (two-phase) go on with the first rollup only.
-        boolean first = true;
         for (RollupSpec rollup : rollups) {
             DataStream<MetricRecord> keyed = samples;
             if (!rollup.groupKeys().equals(sourceKeys)) {
                 keyed =
                         samples.flatMap(
-                                        new GroupKeyMapper(rollup.groupKeys(), first),
+                                        new GroupKeyMapper(rollup.groupKeys()),
                                         RecordTypeInfo.METRIC_RECORD)
                                 .name("group keys " + rollup.name())
                                 .uid("tsagg-group-keys-" + rollup.name());
-            } else if (!first && config.preAggregate()) {
-                keyed =
-                        samples.filter(new DropRejected())
-                                .name("drop rejected " + rollup.name())
-                                .uid("tsagg-drop-rejected-" + rollup.name());
             }
-            first = false;
             DataStream<DeadLetter> refused = rollup(keyed, rollup, config);
             deadLetters = deadLetters == null ? refused : deadLetters.union(refused);
         }
@@ -347,9 +338,7 @@ public final class TsaggJob {
 
     private static KafkaRecordDeserializationSchema<MetricRecord> deserializer(
             JobConfig config, GroupKeySpec groupKeys) {
-        // One rollup, two-phase: the pre-aggregator is the only operator after the source, so a
-        // record's samples can reach it as one batch record.
-        boolean batches = config.preAggregate() && config.rollups().size() == 1;
+        boolean batches = direct(config);
         if ("ilp".equals(config.format())) {
             return new LineProtocolRecordDeserializer(
                     config.ilpPrecision(), groupKeys, config.maxFutureSkew().toMillis(), batches);
@@ -357,19 +346,19 @@ public final class TsaggJob {
         return new FrameRecordDeserializer(groupKeys, config.maxFutureSkew().toMillis(), batches);
     }
 
+    /**
+     * Whether the source feeds the pre-aggregator directly: one rollup and two-phase aggregation.
+     * Then nothing runs between them, and a reader hands over each Kafka record's samples as one
+     * batch. Otherwise the dead-letter router follows the source (the records go on to several
+     * mappers, or every sample crosses the keyBy, so it costs little in comparison).
+     */
+    private static boolean direct(JobConfig config) {
+        return config.preAggregate() && config.rollups().size() == 1;
+    }
+
     /** Transactional ids must be unique per job and output across the Kafka cluster. */
     private static String transactionalIdPrefix(JobConfig config, String output) {
         return "tsagg-" + config.groupId() + "-" + config.inputTopic() + "-" + output;
-    }
-
-    /** Keeps a second rollup from sending the rejected input records to the dead letters again. */
-    private static final class DropRejected implements FilterFunction<MetricRecord> {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        public boolean filter(MetricRecord r) {
-            return !r.isRejected();
-        }
     }
 
     /** Event time of a sample; dictionary and rejected records do not move the watermark. */

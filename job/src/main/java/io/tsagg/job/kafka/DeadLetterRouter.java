@@ -1,12 +1,9 @@
 package io.tsagg.job.kafka;
 
+import io.tsagg.operators.window.CheckpointedWatermark;
 import io.tsagg.serde.record.DeadLetter;
 import io.tsagg.serde.record.MetricRecord;
 import io.tsagg.serde.record.RecordTypeInfo;
-import java.util.List;
-import org.apache.flink.api.common.state.ListState;
-import org.apache.flink.api.common.state.ListStateDescriptor;
-import org.apache.flink.api.common.typeutils.base.LongSerializer;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
@@ -15,10 +12,10 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 /**
- * Chained right after the source in single-phase jobs ({@code --pre-aggregate false}): rejected
- * input records leave for the dead-letter output, everything else flows on. (Two-phase jobs have no
- * router: rejected records go on with the samples to the window operator, and the pre-aggregator
- * writes the origins described below; see {@code TsaggJob}.)
+ * Chained right after the source, unless the job has one rollup and two-phase aggregation: rejected
+ * input records leave for the dead-letter output, everything else flows on (to the rollups' mappers
+ * or pre-aggregators). Without the router, rejected records go on with the samples to the window
+ * operator, and the pre-aggregator writes the origins described below; see {@code TsaggJob}.
  *
  * <p><b>Origins of samples that can turn out late.</b> A window operator calls a sample late only
  * if its windows ended before the operator's watermark, which is never ahead of the watermark this
@@ -41,7 +38,7 @@ public final class DeadLetterRouter extends ProcessFunction<MetricRecord, Metric
     public static final OutputTag<DeadLetter> DEAD_LETTERS =
             new OutputTag<>("dead-letters", RecordTypeInfo.DEAD_LETTER);
 
-    private transient ListState<Long> watermarkState;
+    private transient CheckpointedWatermark watermarkState;
 
     /** The largest watermark seen (or restored); samples before it get their origin written. */
     private transient long watermark;
@@ -66,20 +63,13 @@ public final class DeadLetterRouter extends ProcessFunction<MetricRecord, Metric
     @Override
     public void initializeState(FunctionInitializationContext context) throws Exception {
         watermarkState =
-                context.getOperatorStateStore()
-                        .getUnionListState(
-                                new ListStateDescriptor<>(
-                                        "tsagg-router-watermark", LongSerializer.INSTANCE));
-        watermark = Long.MIN_VALUE;
-        if (context.isRestored()) {
-            for (Long w : watermarkState.get()) {
-                watermark = Math.max(watermark, w);
-            }
-        }
+                new CheckpointedWatermark(
+                        context.getOperatorStateStore(), "tsagg-router-watermark");
+        watermark = watermarkState.restore(context.isRestored());
     }
 
     @Override
     public void snapshotState(FunctionSnapshotContext context) throws Exception {
-        watermarkState.update(List.of(watermark));
+        watermarkState.snapshot(watermark);
     }
 }

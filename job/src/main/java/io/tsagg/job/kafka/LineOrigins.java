@@ -83,7 +83,7 @@ final class LineOrigins implements MetricRecord.OriginWriter {
         byte[] defaultTimestamp =
                 timestampStart >= 0
                         ? null
-                        : Long.toString(inPrecision(defaultTimestampMs))
+                        : Long.toString(precision.fromMillis(defaultTimestampMs))
                                 .getBytes(StandardCharsets.US_ASCII);
         int timestampLength =
                 timestampStart >= 0
@@ -105,19 +105,5 @@ final class LineOrigins implements MetricRecord.OriginWriter {
             System.arraycopy(defaultTimestamp, 0, scratch, p, timestampLength);
         }
         into.setOrigin(scratch, 0, length);
-    }
-
-    /** Epoch ms in the input's precision (seconds round down). */
-    private long inPrecision(long ms) {
-        switch (precision) {
-            case NANOSECONDS:
-                return ms * 1_000_000L;
-            case MICROSECONDS:
-                return ms * 1_000L;
-            case MILLISECONDS:
-                return ms;
-            default:
-                return Math.floorDiv(ms, 1_000L);
-        }
     }
 }

@@ -20,15 +20,12 @@ import org.apache.flink.util.Collector;
  * id. Per sample this is one primitive map probe and an array read: no allocation.
  *
  * <p>The input record is shared with the other rollups' mappers (object reuse), so it is never
- * modified; the output is this mapper's own reused record. One instance per subtask. Rejected input
- * records (two-phase jobs send them on to the window operator's dead-letter output) are passed on
- * by one rollup's mapper only.
+ * modified; the output is this mapper's own reused record. One instance per subtask.
  */
 public final class GroupKeyMapper extends RichFlatMapFunction<MetricRecord, MetricRecord> {
     private static final long serialVersionUID = 1L;
 
     private final GroupKeySpec groupKeys;
-    private final boolean passRejected;
 
     private transient SeriesKeyBuilder keyBuilder;
     private transient Long2IntOpenMap groupOfSeries;
@@ -36,18 +33,8 @@ public final class GroupKeyMapper extends RichFlatMapFunction<MetricRecord, Metr
     private transient Long2IntOpenMap announced;
     private transient MetricRecord out;
 
-    /** A mapper that drops rejected input records (another rollup's mapper passes them on). */
     public GroupKeyMapper(GroupKeySpec groupKeys) {
-        this(groupKeys, false);
-    }
-
-    /**
-     * @param passRejected whether to pass on rejected input records (for the dead-letter output):
-     *     true for exactly one rollup's mapper, so each goes to the dead letters once
-     */
-    public GroupKeyMapper(GroupKeySpec groupKeys, boolean passRejected) {
         this.groupKeys = groupKeys;
-        this.passRejected = passRejected;
     }
 
     @Override
@@ -71,13 +58,9 @@ public final class GroupKeyMapper extends RichFlatMapFunction<MetricRecord, Metr
                                 + " before its dictionary record; the source must announce every"
                                 + " series before its first sample");
             }
-            // The origin goes along (a reference to the reader, or bytes the router wrote): the
-            // sample may turn out late in this rollup.
+            // The origin goes along (bytes the router wrote for a sample behind the watermark):
+            // the sample may turn out late in this rollup.
             collector.collect(out.setSample(groupIds[g], r.timestamp(), r.value()).originFrom(r));
-        } else if (r.isRejected()) {
-            if (passRejected) {
-                collector.collect(r);
-            }
         } else if (r.isKey() && groupOfSeries.get(r.keyId()) < 0) {
             long groupId = keyBuilder.groupIdOfSeriesKey(r.keyBytes(), 0, r.keyLength());
             int g = groupOfSeries.size();

@@ -2,10 +2,6 @@ package io.tsagg.operators.window;
 
 import io.tsagg.serde.record.MetricRecord;
 import io.tsagg.serde.record.SampleBatch;
-import java.util.List;
-import org.apache.flink.api.common.state.ListState;
-import org.apache.flink.api.common.state.ListStateDescriptor;
-import org.apache.flink.api.common.typeutils.base.LongSerializer;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.runtime.state.StateInitializationContext;
@@ -77,7 +73,7 @@ public final class PreAggregateOperator extends AbstractStreamOperator<MetricRec
     private transient MetricRecord passed;
 
     private transient StreamRecord<MetricRecord> passedRecord;
-    private transient ListState<Long> watermarkState;
+    private transient CheckpointedWatermark watermarkState;
 
     /** The largest watermark seen, or restored. */
     private transient long watermark;
@@ -111,16 +107,9 @@ public final class PreAggregateOperator extends AbstractStreamOperator<MetricRec
     public void initializeState(StateInitializationContext context) throws Exception {
         super.initializeState(context);
         watermarkState =
-                context.getOperatorStateStore()
-                        .getUnionListState(
-                                new ListStateDescriptor<>(
-                                        "tsagg-pre-aggregate-watermark", LongSerializer.INSTANCE));
-        watermark = Long.MIN_VALUE;
-        if (context.isRestored()) {
-            for (Long w : watermarkState.get()) {
-                watermark = Math.max(watermark, w);
-            }
-        }
+                new CheckpointedWatermark(
+                        context.getOperatorStateStore(), "tsagg-pre-aggregate-watermark");
+        watermark = watermarkState.restore(context.isRestored());
     }
 
     @Override
@@ -250,7 +239,7 @@ public final class PreAggregateOperator extends AbstractStreamOperator<MetricRec
     @Override
     public void snapshotState(StateSnapshotContext context) throws Exception {
         super.snapshotState(context);
-        watermarkState.update(List.of(watermark));
+        watermarkState.snapshot(watermark);
     }
 
     @Override

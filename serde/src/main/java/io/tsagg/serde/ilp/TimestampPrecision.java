@@ -43,6 +43,23 @@ public enum TimestampPrecision {
         return (hi == 0 && lo >= 0) || (hi == -1 && lo < 0) ? lo : Long.MIN_VALUE;
     }
 
+    /**
+     * {@code ms} epoch ms in this unit (seconds round down, like {@link #toMillis}). Not a hot
+     * path.
+     */
+    public long fromMillis(long ms) {
+        switch (this) {
+            case NANOSECONDS:
+                return Math.multiplyExact(ms, 1_000_000L);
+            case MICROSECONDS:
+                return Math.multiplyExact(ms, 1_000L);
+            case MILLISECONDS:
+                return ms;
+            default:
+                return Math.floorDiv(ms, 1_000L);
+        }
+    }
+
     /** The precision named by {@code code} ({@code ns|us|ms|s}, case-insensitive). */
     public static TimestampPrecision of(String code) {
         String c = code.trim().toLowerCase(Locale.ROOT);

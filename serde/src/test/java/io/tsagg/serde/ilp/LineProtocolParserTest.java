@@ -879,4 +879,18 @@ class LineProtocolParserTest {
         assertThat(parser.lastLineStart()).isEqualTo(-1);
         assertThat(parser.lastLineSamples()).isZero();
     }
+
+    @Test
+    void fromMillisIsTheInverseOfToMillisDownToItsUnit() {
+        for (TimestampPrecision p : TimestampPrecision.values()) {
+            assertThat(p.toMillis(p.fromMillis(1_767_225_600_123L)))
+                    .as(p.code())
+                    .isEqualTo(
+                            p == TimestampPrecision.SECONDS
+                                    ? 1_767_225_600_000L
+                                    : 1_767_225_600_123L);
+        }
+        assertThat(TimestampPrecision.NANOSECONDS.fromMillis(7_000L)).isEqualTo(7_000_000_000L);
+        assertThat(TimestampPrecision.SECONDS.fromMillis(-1L)).isEqualTo(-1L);
+    }
 }
