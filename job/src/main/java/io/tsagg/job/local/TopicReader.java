@@ -16,8 +16,20 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 /**
  * Reads a whole topic as a consumer of results would: {@code isolation.level=read_committed}, from
  * the beginning up to the last stable offset at the time of the call.
+ *
+ * <p><b>Transactions that just committed.</b> A producer's {@code commitTransaction} returns once
+ * the transaction coordinator has logged the decision; the commit markers reach the partitions a
+ * moment later. Until they do, the last stable offset still stops before the transaction, so a read
+ * right after a job finished would end before its last results. The reader therefore first waits,
+ * up to {@link #SETTLE}, for the last stable offsets to reach the log end offsets of the moment of
+ * the call, and only then takes them as the end. A transaction still open after that (a producer
+ * that died mid-transaction, until the broker aborts it) does not block the read: it ends before
+ * that transaction, as a read_committed consumer would.
  */
 public final class TopicReader {
+    /** How long to wait for transactions that ended before the call to get their markers. */
+    static final Duration SETTLE = Duration.ofSeconds(5);
+
     private TopicReader() {}
 
     public static List<ConsumerRecord<byte[], byte[]>> readCommitted(
@@ -59,9 +71,8 @@ public final class TopicReader {
             }
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
-            // With read_committed, end offsets are the last stable offsets.
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
             long deadline = System.nanoTime() + timeout.toNanos();
+            Map<TopicPartition, Long> end = settledEnd(consumer, p, partitions);
             while (!reached(consumer, end)) {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException(
@@ -71,6 +82,40 @@ public final class TopicReader {
                 for (ConsumerRecord<byte[], byte[]> r : records) {
                     action.accept(r);
                 }
+            }
+        }
+    }
+
+    /**
+     * The last stable offsets, once they reached the log end offsets of now or after {@link
+     * #SETTLE}, whichever comes first.
+     */
+    private static Map<TopicPartition, Long> settledEnd(
+            KafkaConsumer<byte[], byte[]> consumer,
+            Properties committed,
+            List<TopicPartition> partitions) {
+        Properties p = new Properties();
+        p.putAll(committed);
+        p.put("isolation.level", "read_uncommitted");
+        Map<TopicPartition, Long> logEnd;
+        try (KafkaConsumer<byte[], byte[]> uncommitted = new KafkaConsumer<>(p)) {
+            logEnd = uncommitted.endOffsets(partitions);
+        }
+        long deadline = System.nanoTime() + SETTLE.toNanos();
+        while (true) {
+            // With read_committed, end offsets are the last stable offsets.
+            Map<TopicPartition, Long> stable = consumer.endOffsets(partitions);
+            boolean settled =
+                    logEnd.entrySet().stream()
+                            .allMatch(e -> stable.getOrDefault(e.getKey(), 0L) >= e.getValue());
+            if (settled || System.nanoTime() > deadline) {
+                return stable;
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return stable;
             }
         }
     }
