@@ -12,6 +12,7 @@ import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -23,6 +24,11 @@ import org.openjdk.jmh.infra.Blackhole;
  * series indexes) plus reading every sample, per sample. One op = one sample, so the score is
  * samples/s; MB/s = score x {@link #BYTES_PER_SAMPLE} (printed at setup) / 1e6.
  *
+ * <p>{@code dictionary}: {@code repeated} decodes one frame again and again, so from the second
+ * time on its key dictionary is one the decoder remembers (compared, not validated and hashed);
+ * {@code new} cycles through one frame more than the decoder remembers dictionaries of, so every
+ * frame's keys are validated and hashed.
+ *
  * <p>Run: {@code java -jar bench/target/benchmarks.jar FrameDecode -prof gc} (the fork adds the
  * vector module).
  */
@@ -33,25 +39,50 @@ import org.openjdk.jmh.infra.Blackhole;
 @Measurement(iterations = 5, time = 2)
 @Fork(value = 1, jvmArgsAppend = "--add-modules=jdk.incubator.vector")
 public class FrameDecodeBenchmark {
-    static final int SERIES = 100;
     static final int SAMPLES = 10_000;
     static double BYTES_PER_SAMPLE;
 
+    @Param({"repeated", "new"})
+    public String dictionary;
+
+    /** Series per frame: 100 samples each, or one sample each (a scrape of 10,000 series). */
+    @Param({"100", "10000"})
+    public int series;
+
     private final FrameDecoder decoder = new FrameDecoder();
+    private byte[][] frames;
+    private long[] expectedSums;
+    private int next;
     private byte[] frame;
     private long expected;
 
     @Setup
     public void setUp() throws MalformedInputException {
+        int count = dictionary.equals("new") ? FrameDecoder.KEY_TABLES + 1 : 1;
+        frames = new byte[count][];
+        expectedSums = new long[count];
+        for (int f = 0; f < count; f++) {
+            setUp(f);
+            frames[f] = frame;
+            expectedSums[f] = expected;
+        }
+        BYTES_PER_SAMPLE = frame.length / (double) SAMPLES;
+        System.out.printf(
+                "%nframe: %d bytes, %d samples, %.2f bytes/sample, %d dictionaries%n",
+                frame.length, SAMPLES, BYTES_PER_SAMPLE, count);
+    }
+
+    private void setUp(int f) throws MalformedInputException {
         FrameWriter w = new FrameWriter();
-        for (int s = 0; s < SERIES; s++) {
-            w.addSeries("cpu,host=host-" + s + ",region=eu-" + (s % 5) + " usage_user");
+        for (int s = 0; s < series; s++) {
+            w.addSeries(
+                    "cpu,host=host-" + s + ",region=eu-" + (s % 5) + ",rack=r" + f + " usage_user");
         }
         Random random = new Random(1);
         long sum = 0;
-        long[] ids = new long[SERIES];
+        long[] ids = new long[series];
         for (int i = 0; i < SAMPLES; i++) {
-            int s = i % SERIES;
+            int s = i % series;
             long ts = 1_767_225_600_000L + i * 10L;
             double v = random.nextDouble() * 100;
             w.addSample(s, ts, v);
@@ -59,14 +90,14 @@ public class FrameDecodeBenchmark {
         frame = w.toByteArray();
         // The expected checksum, from an independent walk of what was written.
         decoder.wrap(frame, 0, frame.length);
-        for (int s = 0; s < SERIES; s++) {
+        for (int s = 0; s < series; s++) {
             ids[s] = decoder.seriesKeyHash(s);
         }
         random = new Random(1);
         for (int i = 0; i < SAMPLES; i++) {
             sum +=
                     checksum(
-                            ids[i % SERIES],
+                            ids[i % series],
                             1_767_225_600_000L + i * 10L,
                             random.nextDouble() * 100);
         }
@@ -75,10 +106,6 @@ public class FrameDecodeBenchmark {
         if (actual != expected) {
             throw new AssertionError("frame checksum " + actual + " != expected " + expected);
         }
-        BYTES_PER_SAMPLE = frame.length / (double) SAMPLES;
-        System.out.printf(
-                "%nframe: %d bytes, %d samples, %.2f bytes/sample%n",
-                frame.length, SAMPLES, BYTES_PER_SAMPLE);
     }
 
     static long checksum(long id, long ts, double v) {
@@ -100,7 +127,10 @@ public class FrameDecodeBenchmark {
     @Benchmark
     @OperationsPerInvocation(SAMPLES)
     public void decode(Blackhole bh) throws MalformedInputException {
-        bh.consume(check(decodeAll(), expected));
+        int f = next;
+        next = f + 1 == frames.length ? 0 : f + 1;
+        frame = frames[f];
+        bh.consume(check(decodeAll(), expectedSums[f]));
     }
 
     /** Returns {@code actual} after checking it is {@code expected}. */

@@ -9,6 +9,7 @@ import io.tsagg.serde.key.GroupKeySpec;
 import io.tsagg.serde.record.MetricRecord;
 import io.tsagg.serde.record.RecordTypeInfo;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
@@ -60,6 +61,10 @@ public final class FrameRecordDeserializer
     private transient FrameBatch batch;
     private transient long[] seriesIds;
 
+    // Group ids of the dictionaries the decoder keeps, by its entry; valid while the stamp holds.
+    private transient long[][] dictionaryIds;
+    private transient long[] dictionaryStamps;
+
     // Group keys: series id -> index into groupIds, filled once per distinct series.
     private transient SeriesKeyBuilder groupKeyBuilder;
     private transient Long2IntOpenMap groupOfSeries;
@@ -107,6 +112,9 @@ public final class FrameRecordDeserializer
         origins = new FrameOrigins();
         batch = batches ? new FrameBatch(origins) : null;
         seriesIds = new long[1024];
+        dictionaryIds = new long[FrameDecoder.KEY_TABLES][];
+        dictionaryStamps = new long[FrameDecoder.KEY_TABLES];
+        Arrays.fill(dictionaryStamps, -1);
         if (!groupKeys.isSeries()) {
             groupKeyBuilder = new SeriesKeyBuilder(groupKeys, Integer.MAX_VALUE);
             groupOfSeries = new Long2IntOpenMap(4096, -1);
@@ -151,30 +159,11 @@ public final class FrameRecordDeserializer
                 return;
             }
         }
-        int series = decoder.seriesCount();
-        if (seriesIds.length < series) {
-            seriesIds = new long[Math.max(series, seriesIds.length * 2)];
-        }
-        for (int s = 0; s < series; s++) {
-            long id = decoder.seriesKeyHash(s);
-            if (groupOfSeries == null) {
-                emitter.announce(
-                        id, bytes, decoder.seriesKeyOffset(s), decoder.seriesKeyLength(s), out);
-            } else {
-                id =
-                        groupIdOf(
-                                id,
-                                bytes,
-                                decoder.seriesKeyOffset(s),
-                                decoder.seriesKeyLength(s),
-                                out);
-            }
-            seriesIds[s] = id;
-        }
+        long[] ids = groupIds(bytes, out);
         long horizon = emitter.futureHorizon();
         origins.reset(decoder, bytes);
         if (batch != null) {
-            batch.start(decoder, seriesIds);
+            batch.start(decoder, ids);
         }
         int emitted = 0;
         for (int i = 0; i < samples; i++) {
@@ -191,7 +180,7 @@ public final class FrameRecordDeserializer
             if (batch != null) {
                 batch.accept(i, ts);
             } else {
-                emitter.sample(seriesIds[decoder.seriesIndex(i)], ts, v, origins, i, out);
+                emitter.sample(ids[decoder.seriesIndex(i)], ts, v, origins, i, out);
             }
             emitted++;
         }
@@ -200,6 +189,53 @@ public final class FrameRecordDeserializer
             // After the dead letters of the frame, as one record.
             emitter.batch(batch, batch.maxTimestamp(), out);
         }
+    }
+
+    /**
+     * The group id of each series of the wrapped frame, by series index, each announced before. For
+     * a dictionary the decoder has seen before, the ids worked out then: same dictionary, same ids,
+     * already announced by this reader.
+     */
+    private long[] groupIds(byte[] bytes, Collector<MetricRecord> out) {
+        int series = decoder.seriesCount();
+        int entry = decoder.keyTableEntry();
+        long[] ids;
+        if (entry >= 0) {
+            ids = dictionaryIds[entry];
+            if (dictionaryStamps[entry] == decoder.keyTableStamp()) {
+                return ids;
+            }
+            if (ids == null || ids.length < series) {
+                ids = dictionaryIds[entry] = new long[Math.max(series, 64)];
+            }
+            // Marked only once every id below is announced.
+            dictionaryStamps[entry] = -1;
+        } else {
+            if (seriesIds.length < series) {
+                seriesIds = new long[Math.max(series, seriesIds.length * 2)];
+            }
+            ids = seriesIds;
+        }
+        for (int s = 0; s < series; s++) {
+            long id = decoder.seriesKeyHash(s);
+            if (groupOfSeries == null) {
+                emitter.announce(
+                        id, bytes, decoder.seriesKeyOffset(s), decoder.seriesKeyLength(s), out);
+            } else {
+                id =
+                        groupIdOf(
+                                id,
+                                bytes,
+                                decoder.seriesKeyOffset(s),
+                                decoder.seriesKeyLength(s),
+                                out);
+            }
+            ids[s] = id;
+        }
+        if (entry >= 0) {
+            dictionaryStamps[entry] = decoder.keyTableStamp();
+        }
+        return ids;
     }
 
     /** The group id of series {@code seriesId}, mapped (and announced) on first sight. */
@@ -211,7 +247,7 @@ public final class FrameRecordDeserializer
             emitter.announce(groupId, groupKeyBuilder.key(), 0, groupKeyBuilder.keyLength(), out);
             g = groupOfSeries.size();
             if (g == groupIds.length) {
-                groupIds = java.util.Arrays.copyOf(groupIds, g * 2);
+                groupIds = Arrays.copyOf(groupIds, g * 2);
             }
             groupIds[g] = groupId;
             groupOfSeries.put(seriesId, g);

@@ -98,6 +98,95 @@ class FrameRecordDeserializerTest {
                         "cpu,host=a,region=eu v 1000 1.0", "cpu,host=b,region=eu v 3000 -2.5");
     }
 
+    @Test
+    void shouldAnnounceEachKeyOnceWhenFramesRepeatADictionary() throws Exception {
+        CountingContext context = new CountingContext();
+        FrameRecordDeserializer d = new FrameRecordDeserializer(GroupKeySpec.series(), 0);
+        d.open(context);
+        String[] keys = {"cpu,host=a,region=eu v", "cpu,host=b,region=eu v", "cpu,host=c v"};
+
+        for (int f = 0; f < 3; f++) {
+            FrameWriter w = new FrameWriter();
+            for (int i = 0; i < keys.length; i++) {
+                w.addSample(w.addSeries(keys[i]), 1000L * f + i, f * 10 + i);
+            }
+            d.deserialize(
+                    new ConsumerRecord<>("in", 0, f, null, w.toByteArray()), context.collector);
+        }
+
+        assertThat(context.out.stream().filter(MetricRecord::isKey))
+                .extracting(m -> new String(m.keyBytes(), 0, m.keyLength(), StandardCharsets.UTF_8))
+                .containsExactly(keys);
+        assertThat(context.samples())
+                .extracting(m -> m.keyId() + "@" + m.timestamp() + "=" + m.value())
+                .containsExactly(
+                        seriesId(keys[0]) + "@0=0.0",
+                        seriesId(keys[1]) + "@1=1.0",
+                        seriesId(keys[2]) + "@2=2.0",
+                        seriesId(keys[0]) + "@1000=10.0",
+                        seriesId(keys[1]) + "@1001=11.0",
+                        seriesId(keys[2]) + "@1002=12.0",
+                        seriesId(keys[0]) + "@2000=20.0",
+                        seriesId(keys[1]) + "@2001=21.0",
+                        seriesId(keys[2]) + "@2002=22.0");
+    }
+
+    @Test
+    void shouldKeepTheGroupIdsOfARepeatedDictionaryAndMapANewOne() throws Exception {
+        CountingContext context = new CountingContext();
+        FrameRecordDeserializer d =
+                new FrameRecordDeserializer(GroupKeySpec.keep(List.of("region")), 0);
+        d.open(context);
+        String[][] frames = {
+            {"cpu,host=a,region=eu v", "cpu,host=b,region=us v"},
+            {"cpu,host=a,region=eu v", "cpu,host=b,region=us v"},
+            {"cpu,host=b,region=us v", "cpu,host=c,region=eu v"}
+        };
+
+        for (int f = 0; f < frames.length; f++) {
+            FrameWriter w = new FrameWriter();
+            for (String key : frames[f]) {
+                w.addSample(w.addSeries(key), 1000L * f, 1.0);
+            }
+            d.deserialize(
+                    new ConsumerRecord<>("in", 0, f, null, w.toByteArray()), context.collector);
+        }
+
+        assertThat(context.out.stream().filter(MetricRecord::isKey))
+                .extracting(m -> new String(m.keyBytes(), 0, m.keyLength(), StandardCharsets.UTF_8))
+                .containsExactly("cpu,region=eu v", "cpu,region=us v");
+        long eu = seriesId("cpu,region=eu v");
+        long us = seriesId("cpu,region=us v");
+        assertThat(context.samples())
+                .extracting(MetricRecord::keyId)
+                .containsExactly(eu, us, eu, us, us, eu);
+    }
+
+    @Test
+    void shouldReadTheRightIdsWhenTheDecoderReplacedTheDictionariesItKeeps() throws Exception {
+        CountingContext context = new CountingContext();
+        FrameRecordDeserializer d = new FrameRecordDeserializer(GroupKeySpec.series(), 0);
+        d.open(context);
+        List<String> keys = new java.util.ArrayList<>();
+        for (int i = 0; i <= io.tsagg.serde.frame.FrameDecoder.KEY_TABLES + 1; i++) {
+            keys.add("cpu,host=h" + i + " v");
+        }
+        keys.add(keys.get(0));
+        keys.add(keys.get(1));
+
+        for (int f = 0; f < keys.size(); f++) {
+            FrameWriter w = new FrameWriter();
+            w.addSample(w.addSeries(keys.get(f)), f, 1.0);
+            d.deserialize(
+                    new ConsumerRecord<>("in", 0, f, null, w.toByteArray()), context.collector);
+        }
+
+        assertThat(context.samples())
+                .extracting(MetricRecord::keyId)
+                .containsExactlyElementsOf(
+                        keys.stream().map(FrameRecordDeserializerTest::seriesId).toList());
+    }
+
     private static long seriesId(String key) {
         byte[] b = key.getBytes(StandardCharsets.UTF_8);
         return io.tsagg.serde.key.SeriesKeyHash.hash(b, 0, b.length);

@@ -40,12 +40,16 @@ import org.apache.flink.core.memory.MemorySegmentFactory;
  * Zero-copy view of one binary frame (see {@link FrameDescriptor} and {@code serde/FORMAT.md}).
  * {@link #wrap} checks the whole record (structure, limits, CRC32C, UTF-8 keys, every series index)
  * and hashes the series keys; after that, the accessors read straight from the record's bytes
- * without further checks.
+ * without further checks. The key dictionaries of recent frames are remembered ({@link
+ * KeyTableCache}): a frame repeating one, as a producer sending the same series in every frame
+ * does, is checked by comparing its dictionary with the remembered bytes instead of validating and
+ * hashing every key again.
  *
  * <p>Reusable flyweight, not thread-safe. The record is not copied: it must stay unchanged while
  * this decoder is wrapped around it. Wrapping allocates at most a {@link MemorySegment} for a new
- * backing array and, when a frame has more series than any before, a larger hash array; nothing per
- * sample. Offsets returned by accessors are absolute indexes into {@link #array()} (and {@link
+ * backing array, when a frame has more series than any before, a larger hash array, and while the
+ * dictionary cache fills, its entries' arrays (bounded, reused once there); nothing per sample.
+ * Offsets returned by accessors are absolute indexes into {@link #array()} (and {@link
  * #segment()}); positions in exceptions are relative to the record start.
  *
  * <p>After {@code wrap} throws, the decoder reads as an empty frame until the next successful
@@ -57,6 +61,11 @@ public final class FrameDecoder {
             MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle INT_LE =
             MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle LONG_LE =
+            MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+    /** How many key dictionaries a decoder remembers: {@link #keyTableEntry()} is below this. */
+    public static final int KEY_TABLES = KeyTableCache.ENTRIES;
 
     // ---------------------------------------------------------------- wrapped record
 
@@ -72,11 +81,17 @@ public final class FrameDecoder {
     private int timestampOffset;
     private int valueOffset;
 
-    private long[] keyHashes = new long[16];
+    /** The hashes of the wrapped frame's keys: {@link #ownHashes} or a cached dictionary's. */
+    private long[] keyHashes = new long[0];
+
+    private int keyTableEntry = -1;
+    private long keyTableStamp = -1;
 
     // ---------------------------------------------------------------- scratch
 
     private final CRC32C crc = new CRC32C();
+    private final KeyTableCache keyTables = new KeyTableCache();
+    private long[] ownHashes = new long[16];
 
     public FrameDecoder() {}
 
@@ -91,6 +106,8 @@ public final class FrameDecoder {
         Objects.checkFromIndexSize(offset, length, record.length);
         seriesCount = 0;
         sampleCount = 0;
+        keyTableEntry = -1;
+        keyTableStamp = -1;
 
         // Identity first, so that a record of another kind is named as such.
         if (length >= MAGIC_OFFSET + MAGIC_LENGTH) {
@@ -234,7 +251,27 @@ public final class FrameDecoder {
         final int timestampsAt =
                 (int) FrameDescriptor.timestampColumnOffset(series, keyBytesLength, samples);
 
-        validateKeys(record, offset, series, keysAt, keyBytesLength);
+        // The dictionary: key end table, its padding, key bytes. Seen before -> checked before.
+        final int dictionaryFrom = offset + KEY_TABLE_OFFSET;
+        final int dictionaryLength = keysAt + keyBytesLength - KEY_TABLE_OFFSET;
+        final long fingerprint =
+                KeyTableCache.fingerprint(record, dictionaryFrom, dictionaryLength, series);
+        int entry = keyTables.find(record, dictionaryFrom, dictionaryLength, series, fingerprint);
+        long[] hashes;
+        if (entry >= 0) {
+            hashes = keyTables.hashes(entry);
+        } else {
+            validateKeys(record, offset, series, keysAt, keyBytesLength);
+            hashes = ownHashes;
+            entry =
+                    keyTables.put(
+                            record,
+                            dictionaryFrom,
+                            dictionaryLength,
+                            series,
+                            fingerprint,
+                            ownHashes);
+        }
         checkZeroPadding(record, offset, KEY_TABLE_OFFSET + series * KEY_END_LENGTH, keysAt);
         checkZeroPadding(record, offset, keysAt + keyBytesLength, indexAt);
         checkZeroPadding(record, offset, indexAt + samples * SERIES_INDEX_LENGTH, timestampsAt);
@@ -252,6 +289,9 @@ public final class FrameDecoder {
         valueOffset = timestampOffset + samples * TIMESTAMP_LENGTH;
         seriesCount = series;
         sampleCount = samples;
+        keyHashes = hashes;
+        keyTableEntry = entry;
+        keyTableStamp = entry >= 0 ? keyTables.stamp(entry) : -1;
     }
 
     // ---------------------------------------------------------------- accessors
@@ -280,6 +320,26 @@ public final class FrameDecoder {
     /** {@link SeriesKeyHash} of key {@code series}, computed in {@link #wrap}. */
     public long seriesKeyHash(int series) {
         return keyHashes[series];
+    }
+
+    /**
+     * Where the decoder keeps the wrapped frame's key dictionary, in {@code [0, }{@link
+     * #KEY_TABLES}{@code )}, or -1 if it keeps none (too large). Together with {@link
+     * #keyTableStamp()} it lets a reader keep its own per-dictionary data (ids it derived from the
+     * keys) in an array of {@link #KEY_TABLES} entries.
+     */
+    public int keyTableEntry() {
+        return keyTableEntry;
+    }
+
+    /**
+     * Names the wrapped frame's key dictionary: two frames wrapped by this decoder with the same
+     * stamp (>= 0) have byte-identical dictionaries, so the same key and hash at every series
+     * index. -1 if the dictionary is not kept. A dictionary evicted and seen again gets a new
+     * stamp.
+     */
+    public long keyTableStamp() {
+        return keyTableStamp;
     }
 
     /** Series of sample {@code sample}: in {@code [0, seriesCount())}. */
@@ -317,8 +377,8 @@ public final class FrameDecoder {
 
     private void validateKeys(byte[] record, int offset, int series, int keysAt, int keyBytesLength)
             throws MalformedInputException {
-        if (series > keyHashes.length) {
-            keyHashes = Arrays.copyOf(keyHashes, Math.max(series, keyHashes.length * 2));
+        if (series > ownHashes.length) {
+            ownHashes = Arrays.copyOf(ownHashes, Math.max(series, ownHashes.length * 2));
         }
         int start = 0;
         for (int i = 0; i < series; i++) {
@@ -361,7 +421,7 @@ public final class FrameDecoder {
                         invalid - offset,
                         "key " + i + " is not well-formed UTF-8 at its byte " + (invalid - keyAt));
             }
-            keyHashes[i] = SeriesKeyHash.hash(record, keyAt, keyLength);
+            ownHashes[i] = SeriesKeyHash.hash(record, keyAt, keyLength);
             start = end;
         }
         if (start != keyBytesLength) {
@@ -408,5 +468,9 @@ public final class FrameDecoder {
 
     private static int readInt(byte[] bytes, int index) {
         return (int) INT_LE.get(bytes, index);
+    }
+
+    static long readLong(byte[] bytes, int index) {
+        return (long) LONG_LE.get(bytes, index);
     }
 }
