@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tsagg.job.config.ArgumentException;
 import io.tsagg.job.config.JobConfig;
+import io.tsagg.job.kafka.FutureTimestampCheck;
+import io.tsagg.job.kafka.KafkaStartupCheck;
 import io.tsagg.job.kafka.TransactionTimeoutCheck;
 import io.tsagg.job.local.KafkaBroker;
 import java.io.StringWriter;
@@ -14,6 +16,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.core.Appender;
@@ -92,6 +96,76 @@ class OperabilityEndToEndTest {
         JobConfig noTransactions =
                 JobConfig.parse(args("--delivery", "at-least-once").toArray(new String[0]));
         TransactionTimeoutCheck.check(noTransactions, Duration.ofSeconds(20));
+    }
+
+    @Test
+    void shouldRefuseAFutureSkewBeyondWhatTheOutputTopicsAcceptNamingTheTopic() throws Exception {
+        try (Admin admin = Admin.create(broker.clientProperties())) {
+            admin.createTopics(
+                            List.of(
+                                    new NewTopic("skew-minute", 1, (short) 1)
+                                            .configs(
+                                                    Map.of(
+                                                            FutureTimestampCheck.TOPIC_MAX,
+                                                            "60000")),
+                                    new NewTopic("skew-append", 1, (short) 1)
+                                            .configs(
+                                                    Map.of(
+                                                            FutureTimestampCheck.TOPIC_MAX,
+                                                            "60000",
+                                                            FutureTimestampCheck.TOPIC_TYPE,
+                                                            "LogAppendTime"))))
+                    .all()
+                    .get();
+        }
+        Duration ask = Duration.ofSeconds(20);
+
+        // The default skew, 1 h, against a topic that takes 1 minute.
+        assertThatThrownBy(
+                        () -> KafkaStartupCheck.check(config("--output-topic", "skew-minute"), ask))
+                .isInstanceOf(ArgumentException.class)
+                .hasMessageContaining("--max-future-skew 3600000 ms")
+                .hasMessageContaining("topic skew-minute takes at most 60000 ms")
+                .hasMessageContaining(FutureTimestampCheck.TOPIC_MAX);
+        // A late topic not created yet gets the broker's default (1 h on Kafka 4).
+        assertThatThrownBy(
+                        () ->
+                                KafkaStartupCheck.check(
+                                        config(
+                                                "--late-topic",
+                                                "skew-not-yet",
+                                                "--max-future-skew",
+                                                "2h"),
+                                        ask))
+                .isInstanceOf(ArgumentException.class)
+                .hasMessageContaining("topic skew-not-yet takes at most 3600000 ms")
+                .hasMessageContaining(
+                        "not created yet; the broker's " + FutureTimestampCheck.BROKER_MAX);
+        // What fits: a skew within the limit, no limit at all (a warning), append-time stamps.
+        KafkaStartupCheck.check(
+                config("--output-topic", "skew-minute", "--max-future-skew", "1m"), ask);
+        KafkaStartupCheck.check(
+                config("--output-topic", "skew-minute", "--max-future-skew", "off"), ask);
+        KafkaStartupCheck.check(config("--output-topic", "skew-append"), ask);
+        KafkaStartupCheck.check(config(), ask);
+    }
+
+    /**
+     * The arguments of {@link #args} with a transaction timeout the broker takes, and {@code more}
+     * replacing same-named ones.
+     */
+    private static JobConfig config(String... more) throws ArgumentException {
+        List<String> all = args("--transaction-timeout", "4m");
+        for (int i = 0; i < more.length; i += 2) {
+            int at = all.indexOf(more[i]);
+            if (at >= 0) {
+                all.set(at + 1, more[i + 1]);
+            } else {
+                all.add(more[i]);
+                all.add(more[i + 1]);
+            }
+        }
+        return JobConfig.parse(all.toArray(new String[0]));
     }
 
     @Test

@@ -30,6 +30,8 @@ import org.slf4j.LoggerFactory;
  *       and the broker's reason, never the password, within seconds: otherwise the job would be
  *       submitted and restart forever on the same error.
  *   <li>With exactly-once delivery, {@link TransactionTimeoutCheck}.
+ *   <li>{@link FutureTimestampCheck}: the result and late topics accept timestamps as far ahead as
+ *       {@code --max-future-skew} lets samples be.
  * </ol>
  *
  * <p>A broker that cannot be reached from where the job is submitted (no answer within the ask
@@ -49,8 +51,8 @@ public final class KafkaStartupCheck {
     private KafkaStartupCheck() {}
 
     /**
-     * @throws ArgumentException when the broker refuses the credentials, or the transaction timeout
-     *     does not fit the broker
+     * @throws ArgumentException when the broker refuses the credentials, the transaction timeout
+     *     does not fit the broker, or the output topics refuse timestamps --max-future-skew accepts
      */
     public static void check(JobConfig config, Duration askTimeout) throws ArgumentException {
         Admin admin;
@@ -92,6 +94,7 @@ public final class KafkaStartupCheck {
                     nodes.size(),
                     describeAuthentication(config.kafkaProperties()));
             TransactionTimeoutCheck.check(config, admin, nodes, askTimeout);
+            FutureTimestampCheck.check(config, admin, nodes, askTimeout);
         }
     }
 
