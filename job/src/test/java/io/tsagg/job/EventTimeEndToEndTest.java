@@ -9,7 +9,7 @@ import io.tsagg.job.EndToEnd.Sample;
 import io.tsagg.job.EndToEnd.Stats;
 import io.tsagg.job.config.JobConfig;
 import io.tsagg.job.kafka.LateSampleSerializer;
-import io.tsagg.job.local.KafkaBroker;
+import io.tsagg.job.local.LocalBroker;
 import io.tsagg.serde.MalformedInputException;
 import io.tsagg.serde.frame.FrameDecoder;
 import java.io.IOException;
@@ -33,10 +33,9 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -51,20 +50,8 @@ class EventTimeEndToEndTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final String FLUSH_KEY = "flush,host=x usage";
 
-    private static KafkaBroker broker;
+    @RegisterExtension static final LocalBroker broker = new LocalBroker();
     private JobClient job;
-
-    @BeforeAll
-    static void startBroker() throws Exception {
-        broker = KafkaBroker.start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (broker != null) {
-            broker.close();
-        }
-    }
 
     @AfterEach
     void cancelJob() throws Exception {

@@ -7,7 +7,7 @@ import io.tsagg.job.config.JobConfig;
 import io.tsagg.job.generate.LineProtocolProducer;
 import io.tsagg.job.generate.SampleGenerator;
 import io.tsagg.job.kafka.DeadLetterSerializationSchema;
-import io.tsagg.job.local.KafkaBroker;
+import io.tsagg.job.local.LocalBroker;
 import io.tsagg.job.local.TopicReader;
 import io.tsagg.serde.ilp.TimestampPrecision;
 import java.nio.charset.StandardCharsets;
@@ -23,9 +23,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Tests for {@link TsaggJob} with {@code --format ilp --group-by region}: line-protocol records on
@@ -39,19 +38,7 @@ class LineProtocolEndToEndTest {
     private static final long START_MS = 1_767_225_600_000L;
     private static final long SEED = 13;
 
-    private static KafkaBroker broker;
-
-    @BeforeAll
-    static void startBroker() throws Exception {
-        broker = KafkaBroker.start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (broker != null) {
-            broker.close();
-        }
-    }
+    @RegisterExtension static final LocalBroker broker = new LocalBroker();
 
     @Test
     void shouldAggregateLineProtocolByRegionAndDeadLetterBadLines() throws Exception {

@@ -10,6 +10,7 @@ import io.tsagg.job.kafka.FutureTimestampCheck;
 import io.tsagg.job.kafka.KafkaStartupCheck;
 import io.tsagg.job.kafka.TransactionTimeoutCheck;
 import io.tsagg.job.local.KafkaBroker;
+import io.tsagg.job.local.LocalBroker;
 import java.io.StringWriter;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,32 +27,21 @@ import org.apache.logging.log4j.core.appender.WriterAppender;
 import org.apache.logging.log4j.core.config.Configuration;
 import org.apache.logging.log4j.core.config.LoggerConfig;
 import org.apache.logging.log4j.core.layout.PatternLayout;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Tests for what operators of {@link TsaggJob} rely on, on a real broker (its {@code
- * transaction.max.timeout.ms} is 5 minutes here) and a Flink MiniCluster: the start-up check of the
- * transaction timeout, and that secrets given as Kafka properties appear in no log line of a run.
+ * transaction.max.timeout.ms} is 5 minutes here) and a Flink MiniCluster: the start-up checks of
+ * the transaction timeout and of {@code --max-future-skew} against the topics' timestamp limits,
+ * and that secrets given as Kafka properties appear in no log line of a run.
  */
 class OperabilityEndToEndTest {
-    private static KafkaBroker broker;
-
-    @BeforeAll
-    static void startBroker() throws Exception {
-        broker =
-                KafkaBroker.start(
-                        KafkaBroker.Options.defaults()
-                                .withTransactionMaxTimeout(Duration.ofMinutes(5)));
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (broker != null) {
-            broker.close();
-        }
-    }
+    @RegisterExtension
+    static final LocalBroker broker =
+            new LocalBroker(
+                    KafkaBroker.Options.defaults()
+                            .withTransactionMaxTimeout(Duration.ofMinutes(5)));
 
     private static List<String> args(String... more) {
         List<String> all =

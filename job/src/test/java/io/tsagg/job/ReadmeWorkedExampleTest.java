@@ -3,7 +3,7 @@ package io.tsagg.job;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tsagg.job.config.JobConfig;
-import io.tsagg.job.local.KafkaBroker;
+import io.tsagg.job.local.LocalBroker;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,9 +13,8 @@ import java.util.Arrays;
 import java.util.List;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Runs the README's worked example ("Telegraf line protocol in, rollups out") as written there: the
@@ -24,19 +23,7 @@ import org.junit.jupiter.api.Test;
  * is replaced, and {@code --bounded} added (the README's "or --bounded").
  */
 class ReadmeWorkedExampleTest {
-    private static KafkaBroker broker;
-
-    @BeforeAll
-    static void startBroker() throws Exception {
-        broker = KafkaBroker.start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (broker != null) {
-            broker.close();
-        }
-    }
+    @RegisterExtension static final LocalBroker broker = new LocalBroker();
 
     /** The fenced code blocks of the README section titled {@code title}, in order. */
     static List<List<String>> codeBlocks(String title) throws IOException {

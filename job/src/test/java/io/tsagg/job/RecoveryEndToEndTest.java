@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tsagg.job.EndToEnd.Sample;
 import io.tsagg.job.EndToEnd.Stats;
 import io.tsagg.job.config.JobConfig;
-import io.tsagg.job.local.KafkaBroker;
+import io.tsagg.job.local.LocalBroker;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -21,9 +21,8 @@ import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Tests for {@link TsaggJob}'s exactly-once output across a failure: the only TaskManager is lost
@@ -34,19 +33,7 @@ class RecoveryEndToEndTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration WAIT = Duration.ofSeconds(40);
 
-    private static KafkaBroker broker;
-
-    @BeforeAll
-    static void startBroker() throws Exception {
-        broker = KafkaBroker.start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (broker != null) {
-            broker.close();
-        }
-    }
+    @RegisterExtension static final LocalBroker broker = new LocalBroker();
 
     private static List<Map.Entry<String, JsonNode>> results() {
         List<Map.Entry<String, JsonNode>> out = new ArrayList<>();

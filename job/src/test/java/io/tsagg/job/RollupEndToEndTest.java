@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tsagg.job.EndToEnd.Sample;
 import io.tsagg.job.EndToEnd.Stats;
 import io.tsagg.job.config.JobConfig;
-import io.tsagg.job.local.KafkaBroker;
+import io.tsagg.job.local.LocalBroker;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -16,9 +16,8 @@ import java.util.List;
 import java.util.Map;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Tests for {@link TsaggJob} rollups on a real Kafka broker and a Flink MiniCluster: sliding
@@ -28,19 +27,7 @@ import org.junit.jupiter.api.Test;
 class RollupEndToEndTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private static KafkaBroker broker;
-
-    @BeforeAll
-    static void startBroker() throws Exception {
-        broker = KafkaBroker.start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (broker != null) {
-            broker.close();
-        }
-    }
+    @RegisterExtension static final LocalBroker broker = new LocalBroker();
 
     /** 2 partitions, series s on partition s % 2, disorder within 20 samples (< 1 s). */
     private static List<Sample> produce(String topic, int series) {

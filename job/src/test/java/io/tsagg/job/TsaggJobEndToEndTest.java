@@ -7,7 +7,7 @@ import io.tsagg.job.config.JobConfig;
 import io.tsagg.job.generate.FrameProducer;
 import io.tsagg.job.generate.SampleGenerator;
 import io.tsagg.job.kafka.DeadLetterSerializationSchema;
-import io.tsagg.job.local.KafkaBroker;
+import io.tsagg.job.local.LocalBroker;
 import io.tsagg.job.local.TopicReader;
 import io.tsagg.serde.frame.FrameWriter;
 import java.nio.charset.StandardCharsets;
@@ -23,9 +23,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Tests for {@link TsaggJob}: the whole pipeline on a real Kafka broker and a Flink MiniCluster,
@@ -37,19 +36,7 @@ class TsaggJobEndToEndTest {
     private static final long WINDOW_MS = 30_000;
     private static final long SEED = 7;
 
-    private static KafkaBroker broker;
-
-    @BeforeAll
-    static void startBroker() throws Exception {
-        broker = KafkaBroker.start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (broker != null) {
-            broker.close();
-        }
-    }
+    @RegisterExtension static final LocalBroker broker = new LocalBroker();
 
     @Test
     void shouldComputeEveryWindowExactlyOnceAndDeadLetterMalformedRecords() throws Exception {

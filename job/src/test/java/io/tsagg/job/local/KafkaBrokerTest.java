@@ -26,27 +26,14 @@ import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Tests for {@link KafkaBroker}. */
 class KafkaBrokerTest {
     private static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
 
-    private static KafkaBroker broker;
-
-    @BeforeAll
-    static void startBroker() throws IOException {
-        broker = KafkaBroker.start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (broker != null) {
-            broker.close();
-        }
-    }
+    @RegisterExtension static final LocalBroker broker = new LocalBroker();
 
     @Test
     void shouldAuthenticatePlainAndScramUsersOnItsSaslListenerAndRefuseWrongPasswords()
@@ -99,7 +86,7 @@ class KafkaBrokerTest {
     void shouldReadAllRecordsWhenTransactionCommits() throws IOException {
         broker.createTopics(3, "committed");
 
-        try (KafkaProducer<String, String> producer = transactionalProducer(broker)) {
+        try (KafkaProducer<String, String> producer = transactionalProducer(broker.broker())) {
             producer.initTransactions();
             producer.beginTransaction();
             for (int i = 0; i < 1000; i++) {
@@ -109,7 +96,7 @@ class KafkaBrokerTest {
         }
 
         List<ConsumerRecord<String, String>> records =
-                readCommitted(broker, "committed", all -> all.size() >= 1000);
+                readCommitted(broker.broker(), "committed", all -> all.size() >= 1000);
         assertThat(records).hasSize(1000);
         assertThat(records)
                 .extracting(r -> r.key() + "=" + r.value())
@@ -121,7 +108,7 @@ class KafkaBrokerTest {
     void shouldHideRecordsWhenTransactionAborts() throws IOException {
         broker.createTopics(3, "aborted");
 
-        try (KafkaProducer<String, String> producer = transactionalProducer(broker)) {
+        try (KafkaProducer<String, String> producer = transactionalProducer(broker.broker())) {
             producer.initTransactions();
             producer.beginTransaction();
             for (int i = 0; i < 100; i++) {
@@ -140,7 +127,7 @@ class KafkaBrokerTest {
         // The aborted batch precedes the committed one in every partition, so reading until
         // the committed records arrive would have shown any aborted record first.
         List<ConsumerRecord<String, String>> records =
-                readCommitted(broker, "aborted", all -> all.size() >= 3);
+                readCommitted(broker.broker(), "aborted", all -> all.size() >= 3);
         assertThat(records).extracting(ConsumerRecord::value).containsOnly("committed");
         assertThat(records).hasSize(3);
     }
@@ -150,7 +137,7 @@ class KafkaBrokerTest {
         broker.createTopics(2, "twice");
         broker.createTopics(2, "twice");
 
-        try (KafkaConsumer<String, String> consumer = consumer(broker)) {
+        try (KafkaConsumer<String, String> consumer = consumer(broker.broker())) {
             assertThat(consumer.partitionsFor("twice")).hasSize(2);
         }
     }

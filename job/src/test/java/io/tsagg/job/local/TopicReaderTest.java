@@ -2,7 +2,6 @@ package io.tsagg.job.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -12,25 +11,12 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Tests for {@link TopicReader} on a real broker, with transactional writers. */
 class TopicReaderTest {
-    private static KafkaBroker broker;
-
-    @BeforeAll
-    static void startBroker() throws IOException {
-        broker = KafkaBroker.start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (broker != null) {
-            broker.close();
-        }
-    }
+    @RegisterExtension static final LocalBroker broker = new LocalBroker();
 
     @Test
     void shouldWaitForATransactionThatEndsJustAfterTheReadStarted() throws Exception {
