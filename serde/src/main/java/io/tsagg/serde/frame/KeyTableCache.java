@@ -11,17 +11,26 @@ import java.util.Arrays;
  *
  * <p>A lookup compares a fingerprint (lengths and a few words of the dictionary) per entry and then
  * the whole dictionary with {@link Arrays#equals(byte[], int, int, byte[], int, int)}, so a hit
- * costs a memory comparison, and a miss usually not even that. Bounded: at most {@value #ENTRIES}
- * entries of at most {@value #MAX_ENTRY_BYTES} dictionary bytes each (about {@value #ENTRIES} x
- * 1.25 x that in the worst case, with the hashes); larger dictionaries are not cached. Entries are
- * replaced oldest first. Every entry carries a stamp, unique for the life of the cache, so that a
- * user can keep its own per-dictionary data next to an entry and tell when the entry was replaced.
+ * costs a memory comparison, and a miss usually not even that.
+ *
+ * <p>Bounded and garbage-free once warm: {@value #SMALL_ENTRIES} entries for dictionaries of up to
+ * {@value #SMALL_MAX_BYTES} bytes and {@value #LARGE_ENTRIES} for those of up to {@value
+ * #LARGE_MAX_BYTES} (a scrape of ten thousand series in one frame), each replaced oldest first.
+ * Larger dictionaries, and those with keys under 8 bytes on average (whose hashes would outweigh
+ * them), are not cached. An entry's arrays grow to the largest dictionary it held and are reused,
+ * never freed, so the cache holds at most 2 x ({@value #SMALL_ENTRIES} x {@value #SMALL_MAX_BYTES}
+ * + {@value #LARGE_ENTRIES} x {@value #LARGE_MAX_BYTES}) bytes, 8 MiB. Every entry carries a stamp,
+ * unique for the life of the cache, so that a user can keep its own per-dictionary data next to an
+ * entry and tell when the entry was replaced.
  *
  * <p>Not thread-safe; one per {@link FrameDecoder}.
  */
 final class KeyTableCache {
-    static final int ENTRIES = 16;
-    static final int MAX_ENTRY_BYTES = 256 * 1024;
+    static final int SMALL_ENTRIES = 16;
+    static final int LARGE_ENTRIES = 2;
+    static final int ENTRIES = SMALL_ENTRIES + LARGE_ENTRIES;
+    static final int SMALL_MAX_BYTES = 128 * 1024;
+    static final int LARGE_MAX_BYTES = 1024 * 1024;
 
     private final long[] fingerprints = new long[ENTRIES];
     private final int[] seriesCounts = new int[ENTRIES];
@@ -29,7 +38,8 @@ final class KeyTableCache {
     private final byte[][] tables = new byte[ENTRIES][];
     private final long[][] hashes = new long[ENTRIES][];
     private final long[] stamps = new long[ENTRIES];
-    private int next;
+    private int nextSmall;
+    private int nextLarge = SMALL_ENTRIES;
     private long lastStamp;
 
     KeyTableCache() {
@@ -68,19 +78,30 @@ final class KeyTableCache {
 
     /**
      * Remembers a validated dictionary and the hashes of its {@code series} keys, replacing the
-     * oldest entry; returns the entry, or -1 if the dictionary is too large to cache.
+     * oldest entry of its size; returns the entry, or -1 if the dictionary is not cached.
      */
     int put(byte[] record, int from, int length, int series, long fingerprint, long[] keyHashes) {
-        if (length > MAX_ENTRY_BYTES) {
+        if (length > LARGE_MAX_BYTES || (long) series * Long.BYTES > length) {
             return -1;
         }
-        int e = next;
-        next = (next + 1) % ENTRIES;
+        int e;
+        int max;
+        if (length <= SMALL_MAX_BYTES) {
+            e = nextSmall;
+            nextSmall = (e + 1) % SMALL_ENTRIES;
+            max = SMALL_MAX_BYTES;
+        } else {
+            e = nextLarge;
+            nextLarge = e + 1 == ENTRIES ? SMALL_ENTRIES : e + 1;
+            max = LARGE_MAX_BYTES;
+        }
         if (tables[e] == null || tables[e].length < length) {
-            tables[e] = new byte[Math.max(length, 1024)];
+            tables[e] = new byte[grown(tables[e] == null ? 0 : tables[e].length, length, max)];
         }
         if (hashes[e] == null || hashes[e].length < series) {
-            hashes[e] = new long[Math.max(series, 64)];
+            int maxSeries = max / Long.BYTES;
+            hashes[e] =
+                    new long[grown(hashes[e] == null ? 0 : hashes[e].length, series, maxSeries)];
         }
         System.arraycopy(record, from, tables[e], 0, length);
         System.arraycopy(keyHashes, 0, hashes[e], 0, series);
@@ -89,6 +110,21 @@ final class KeyTableCache {
         seriesCounts[e] = series;
         stamps[e] = ++lastStamp;
         return e;
+    }
+
+    /** A new array length for at least {@code needed}: doubling, at least 1,024, at most max. */
+    private static int grown(int current, int needed, int max) {
+        return Math.min(max, Math.max(needed, Math.max(1024, current * 2)));
+    }
+
+    /** Bytes held in the entries' arrays. */
+    long arrayBytes() {
+        long bytes = 0;
+        for (int e = 0; e < ENTRIES; e++) {
+            bytes += tables[e] == null ? 0 : tables[e].length;
+            bytes += hashes[e] == null ? 0 : (long) hashes[e].length * Long.BYTES;
+        }
+        return bytes;
     }
 
     /** The key hashes of entry {@code e}, indexed by series; longer than the series count. */

@@ -67,7 +67,7 @@ class KeyTableCacheTest {
         byte[] first = frame(keys("cpu,host=first v"), 0, 1.0);
         decoder.wrap(first, 0, first.length);
         long stamp = decoder.keyTableStamp();
-        for (int i = 0; i < FrameDecoder.KEY_TABLES - 1; i++) {
+        for (int i = 0; i < KeyTableCache.SMALL_ENTRIES - 1; i++) {
             byte[] other = frame(keys("cpu,host=" + i + " v"), 0, 1.0);
             decoder.wrap(other, 0, other.length);
         }
@@ -114,7 +114,7 @@ class KeyTableCacheTest {
 
     @Test
     void shouldNotKeepADictionaryLargerThanTheLimitAndStillReadIt() throws MalformedInputException {
-        int keys = KeyTableCache.MAX_ENTRY_BYTES / 1000 + 1;
+        int keys = KeyTableCache.LARGE_MAX_BYTES / 1000 + 1;
         String[] big = new String[keys];
         for (int i = 0; i < keys; i++) {
             big[i] = "m,host=" + "x".repeat(1000) + i + " v";
@@ -128,6 +128,62 @@ class KeyTableCacheTest {
         assertHashesAreTheKeys(decoder);
         decoder.wrap(frame, 0, frame.length);
         assertHashesAreTheKeys(decoder);
+    }
+
+    @Test
+    void shouldKeepLargeDictionariesApartAndReuseTheArraysOnceGrown() {
+        KeyTableCache cache = new KeyTableCache();
+        byte[] small = dictionary(1000, 'a');
+        put(cache, small);
+        byte[][] large = new byte[KeyTableCache.LARGE_ENTRIES + 1][];
+        for (int d = 0; d < large.length; d++) {
+            large[d] = dictionary(KeyTableCache.LARGE_MAX_BYTES - 1000, 'b' + d);
+            put(cache, large[d]);
+        }
+        long held = cache.arrayBytes();
+
+        assertThat(find(cache, small)).isNotNegative();
+        assertThat(find(cache, large[0])).isEqualTo(-1);
+        for (int d = 1; d < large.length; d++) {
+            assertThat(cache.hashes(find(cache, large[d]))[0]).isEqualTo(large[d][0]);
+        }
+        for (int round = 0; round < 3; round++) {
+            for (byte[] d : large) {
+                put(cache, d);
+            }
+        }
+        assertThat(cache.arrayBytes()).isEqualTo(held);
+        assertThat(held)
+                .isLessThanOrEqualTo(
+                        2L
+                                * (KeyTableCache.SMALL_ENTRIES * KeyTableCache.SMALL_MAX_BYTES
+                                        + KeyTableCache.LARGE_ENTRIES
+                                                * KeyTableCache.LARGE_MAX_BYTES));
+    }
+
+    @Test
+    void shouldNotKeepADictionaryOfKeysShorterThanTheirHashes() {
+        KeyTableCache cache = new KeyTableCache();
+        byte[] tiny = dictionary(64, 'x');
+
+        assertThat(cache.put(tiny, 0, tiny.length, 9, 1L, new long[9])).isEqualTo(-1);
+        assertThat(cache.put(tiny, 0, tiny.length, 8, 1L, new long[8])).isNotNegative();
+    }
+
+    private static byte[] dictionary(int length, int fill) {
+        byte[] d = new byte[length];
+        java.util.Arrays.fill(d, (byte) fill);
+        return d;
+    }
+
+    /** Remembers {@code d} as a dictionary of one key whose hash is its first byte. */
+    private static void put(KeyTableCache cache, byte[] d) {
+        long f = KeyTableCache.fingerprint(d, 0, d.length, 1);
+        assertThat(cache.put(d, 0, d.length, 1, f, new long[] {d[0]})).isNotNegative();
+    }
+
+    private static int find(KeyTableCache cache, byte[] d) {
+        return cache.find(d, 0, d.length, 1, KeyTableCache.fingerprint(d, 0, d.length, 1));
     }
 
     private static String[] keys(String... keys) {
