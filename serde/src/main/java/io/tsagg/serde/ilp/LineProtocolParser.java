@@ -2,7 +2,7 @@ package io.tsagg.serde.ilp;
 
 import ch.randelshofer.fastdoubleparser.JavaDoubleParser;
 import io.tsagg.serde.MalformedInputException;
-import io.tsagg.serde.collections.Long2IntOpenMap;
+import io.tsagg.serde.collections.LongOpenSet;
 import io.tsagg.serde.ingest.IngestArena;
 import io.tsagg.serde.key.GroupKeySpec;
 import io.tsagg.serde.text.Utf8Validator;
@@ -76,7 +76,7 @@ public final class LineProtocolParser {
     private final TimestampPrecision precision;
     private final int maxLineBytes;
     private final SeriesKeyBuilder keys;
-    private final Long2IntOpenMap known = new Long2IntOpenMap(4096, 0);
+    private final LongOpenSet known = new LongOpenSet(4096);
     private final SeriesIdCache ids = new SeriesIdCache();
 
     // ---------------------------------------------------------------- current line
@@ -574,8 +574,7 @@ public final class LineProtocolParser {
      */
     private long newId() {
         final long id = keys.groupId();
-        if (known.get(id) == 0) {
-            known.put(id, 1);
+        if (known.add(id)) {
             target.addKey(id, keys.key(), 0, keys.keyLength());
         }
         return id;

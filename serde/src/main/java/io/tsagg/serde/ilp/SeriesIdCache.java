@@ -18,29 +18,53 @@ import java.util.Arrays;
  * backslashes are cached ({@code \}-escapes take the builder's path every time), and only entries
  * of sections that parsed: a line that hits cannot be one the builder would reject there.
  *
- * <p>Direct-mapped, {@value #SLOTS} slots: a slot's entry is replaced by the next series that maps
- * there (its fields with it). Bounded: a section of at most {@value #MAX_SERIES_BYTES} bytes, at
- * most {@value #MAX_FIELDS} fields and {@value #MAX_FIELD_BYTES} bytes of field keys per entry, so
- * at most about 1.25 KiB per slot, 2.5 MiB in all; entries are allocated when a slot is first used
- * and reused after. Not thread-safe; one per parser.
+ * <p><b>Layout.</b> Open addressing: a section's hash picks a home slot and an entry lives in one
+ * of the {@value #PROBES} slots from there; the hashes sit in a {@code long[]} of their own, so a
+ * lookup reads one or two cache lines of it and touches an entry only when its hash matches. The
+ * table starts at {@value #MIN_SLOTS} slots and doubles whenever half of them are used (or a window
+ * is full once a quarter are), up to {@value #MAX_SLOTS} (about 32,000 series per parser; the
+ * end-to-end bench runs 10,000); after that a new series whose window is full replaces one of its
+ * window's entries (its fields with it). A lookup reads the whole window, so an entry can be moved
+ * out of its slot without breaking others' chains: once the byte cap below stops new entries, a
+ * series whose window is empty takes an entry from elsewhere in the table.
+ *
+ * <p><b>Memory.</b> A section of at most {@value #MAX_SERIES_BYTES} bytes, at most {@value
+ * #MAX_FIELDS} fields and {@value #MAX_FIELD_BYTES} bytes of field keys per entry; the entries'
+ * arrays (counted with 16 bytes of header each, plus {@value #ENTRY_BYTES} bytes per entry) are
+ * capped at {@value #MAX_ENTRY_BYTES} bytes: past that the table neither grows nor makes new
+ * entries, only reuses its own. So at most 16 MiB + 2 KiB of entries and 768 KiB of slot arrays per
+ * parser; a {@code cpu} series of 3 fields takes about 400 bytes. Entries are reused when replaced
+ * and kept when the table grows. Not thread-safe; one per parser.
  */
 final class SeriesIdCache {
-    static final int SLOTS = 2048;
+    static final int MIN_SLOTS = 2048;
+    static final int MAX_SLOTS = 64 * 1024;
+
+    /** Slots an entry may sit in from its home slot: a lookup reads at most these. */
+    static final int PROBES = 8;
+
     static final int MAX_SERIES_BYTES = 256;
     static final int MAX_FIELDS = 32;
     static final int MAX_FIELD_BYTES = 512;
 
+    /** The cap on the bytes of all entries ({@link #entryBytes()}). */
+    static final long MAX_ENTRY_BYTES = 16L << 20;
+
+    /** What an entry object counts for besides its arrays (header, fields, five references). */
+    static final int ENTRY_BYTES = 64;
+
+    private static final int ARRAY_HEADER_BYTES = 16;
+
     /**
      * Lookups per hit-rate check, and the lines left to the builder alone when fewer than a quarter
-     * of them hit: with ever-new series (or many more than {@link #SLOTS}) the cache only adds work
-     * (a failed lookup, an insert, touching cold entries; 20-50% in {@code ProfChurn} runs, see
-     * bench/results/2026-11-26/jmh-serde.md), so it steps aside and checks again later.
+     * of them hit while the table cannot grow: with ever-new series (or many more than it holds)
+     * the cache only adds work (a failed lookup, an insert, touching cold entries; 20-50% in {@code
+     * ProfChurn} runs, see bench/results/2026-11-26/jmh-serde.md), so it steps aside and checks
+     * again later. While it can still grow, it keeps every new series instead.
      */
     static final int CHECK_EVERY = 1024;
 
     static final int BYPASS_LINES = 16 * CHECK_EVERY;
-
-    private static final int SLOT_SHIFT = Long.SIZE - Integer.numberOfTrailingZeros(SLOTS);
 
     private static final VarHandle LONG_LE =
             MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
@@ -54,9 +78,11 @@ final class SeriesIdCache {
 
     /** One series section and the ids of the fields seen with it. */
     private static final class Entry {
+        static final int INITIAL_SERIES_BYTES = 64;
+
         long hash;
         int seriesLength;
-        byte[] series = new byte[64];
+        byte[] series = new byte[INITIAL_SERIES_BYTES];
         int fieldCount;
         int[] fieldEnds = new int[4];
         long[] ids = new long[4];
@@ -64,9 +90,37 @@ final class SeriesIdCache {
 
         /** Each field key and its {@code =}, if at most 16 bytes: little-endian, zero-padded. */
         long[] keyWords = new long[8];
+
+        /** What this entry counts for in {@link #entryBytes}. */
+        long bytes() {
+            return ENTRY_BYTES
+                    + 5 * ARRAY_HEADER_BYTES
+                    + series.length
+                    + 4L * fieldEnds.length
+                    + 8L * ids.length
+                    + fieldKeys.length
+                    + 8L * keyWords.length;
+        }
     }
 
-    private final Entry[] slots = new Entry[SLOTS];
+    // ---------------------------------------------------------------- table
+
+    /** The hash of each slot's section, never 0; 0 marks a slot never used. */
+    private long[] hashes = new long[MIN_SLOTS];
+
+    private Entry[] entries = new Entry[MIN_SLOTS];
+    private int mask = MIN_SLOTS - 1;
+    private int shift = Long.SIZE - Integer.numberOfTrailingZeros(MIN_SLOTS);
+    private int size;
+    private long entryBytes;
+
+    /** Picks the entry a full probe window gives up. */
+    private int victim;
+
+    /** Where {@link #usedSlot} looks for an entry to move when a window has none. */
+    private int sweep;
+
+    // ---------------------------------------------------------------- current line
 
     /** The entry of the current line, or null (a miss that is not cached). */
     private Entry current;
@@ -98,7 +152,7 @@ final class SeriesIdCache {
             return -1;
         }
         if (++lookups == CHECK_EVERY) {
-            if (hits < CHECK_EVERY / 4) {
+            if (hits < CHECK_EVERY / 4 && !canGrow()) {
                 bypass = BYPASS_LINES;
             }
             lookups = 0;
@@ -144,15 +198,20 @@ final class SeriesIdCache {
             h = mix(h, w);
         }
         final int length = space - p;
-        h = mix(h, length);
-        final Entry e = slots[(int) ((h * MULTIPLIER) >>> SLOT_SHIFT)];
-        if (e != null
-                && e.hash == h
-                && e.seriesLength == length
-                && Arrays.equals(e.series, 0, length, b, p, space)) {
-            current = e;
-            hits++;
-            return space;
+        h = mix(h, length) | 1L; // never 0, the mark of an unused slot
+        // The whole window, holes and all: entries may sit past an unused slot (see usedSlot).
+        final long[] hs = hashes;
+        int s = home(h);
+        for (int k = 0; k < PROBES; k++, s = (s + 1) & mask) {
+            final long stored = hs[s];
+            if (stored == h) {
+                final Entry e = entries[s];
+                if (e.seriesLength == length && Arrays.equals(e.series, 0, length, b, p, space)) {
+                    current = e;
+                    hits++;
+                    return space;
+                }
+            }
         }
         missHash = h;
         missStart = p;
@@ -166,24 +225,131 @@ final class SeriesIdCache {
      * current.
      */
     void insert(byte[] b, int seriesEnd) {
+        current = null;
         if (missLength < 0 || seriesEnd - missStart != missLength) {
-            current = null;
             return;
         }
-        final int slot = (int) ((missHash * MULTIPLIER) >>> SLOT_SHIFT);
-        Entry e = slots[slot];
+        if (2 * (size + 1) > hashes.length && canGrow()) {
+            grow();
+        }
+        int slot = unusedSlot(missHash);
+        while (slot < 0 && 4 * size >= hashes.length && canGrow()) {
+            grow(); // a full window in a table a quarter full that may still grow: grow instead
+            slot = unusedSlot(missHash);
+        }
+        if (slot < 0) {
+            slot = usedSlot(missHash);
+            if (slot < 0) {
+                return;
+            }
+        }
+        Entry e = entries[slot];
+        final boolean longer =
+                missLength > (e == null ? Entry.INITIAL_SERIES_BYTES : e.series.length);
+        if (longer && entryBytes >= MAX_ENTRY_BYTES) {
+            return; // the entry there stays as it is
+        }
         if (e == null) {
             e = new Entry();
-            slots[slot] = e;
+            entries[slot] = e;
+            entryBytes += e.bytes();
+            size++;
         }
-        if (e.series.length < missLength) {
+        if (longer) {
+            entryBytes += MAX_SERIES_BYTES - e.series.length;
             e.series = new byte[MAX_SERIES_BYTES];
         }
         System.arraycopy(b, missStart, e.series, 0, missLength);
         e.seriesLength = missLength;
         e.hash = missHash;
         e.fieldCount = 0;
+        hashes[slot] = missHash;
         current = e;
+    }
+
+    /**
+     * An unused slot in the probe window of hash {@code h}, if the entries may still take more
+     * memory; else -1.
+     */
+    private int unusedSlot(long h) {
+        if (entryBytes >= MAX_ENTRY_BYTES) {
+            return -1;
+        }
+        final int home = home(h);
+        for (int k = 0; k < PROBES; k++) {
+            final int s = (home + k) & mask;
+            if (entries[s] == null) {
+                return s;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * A slot of the probe window of hash {@code h} holding an entry to be replaced (in turn); if
+     * the window has none (the byte cap left it empty), the next entry of the table from a sweeping
+     * cursor is moved to the window's first slot. -1 if the table has no entry at all.
+     */
+    private int usedSlot(long h) {
+        final int home = home(h);
+        final int first = victim++;
+        for (int k = 0; k < PROBES; k++) {
+            final int s = (home + ((first + k) & (PROBES - 1))) & mask;
+            if (entries[s] != null) {
+                return s;
+            }
+        }
+        for (int n = 0; n <= mask; n++) {
+            final int s = sweep++ & mask;
+            if (entries[s] != null) {
+                entries[home] = entries[s];
+                entries[s] = null;
+                hashes[s] = 0;
+                return home;
+            }
+        }
+        return -1;
+    }
+
+    private boolean canGrow() {
+        return hashes.length < MAX_SLOTS && entryBytes < MAX_ENTRY_BYTES;
+    }
+
+    /** Doubles the table, keeping every entry that still finds room in its window. */
+    private void grow() {
+        final long[] oldHashes = hashes;
+        final Entry[] oldEntries = entries;
+        final int slots = oldHashes.length * 2;
+        hashes = new long[slots];
+        entries = new Entry[slots];
+        mask = slots - 1;
+        shift = Long.SIZE - Integer.numberOfTrailingZeros(slots);
+        size = 0;
+        entryBytes = 0;
+        for (int i = 0; i < oldEntries.length; i++) {
+            final Entry e = oldEntries[i];
+            if (e == null) {
+                continue;
+            }
+            int s = home(e.hash);
+            for (int k = 0; k < PROBES && entries[s] != null; k++) {
+                s = (s + 1) & mask;
+            }
+            if (entries[s] == null) {
+                entries[s] = e;
+                hashes[s] = oldHashes[i];
+                size++;
+                entryBytes += e.bytes();
+            }
+        }
+    }
+
+    private int home(long h) {
+        // The word chain of mix() leaves similar sections (one digit apart) with related high
+        // bits: a finaliser (Stafford's mix13) spreads them before the top bits pick the slot.
+        h = (h ^ (h >>> 30)) * 0xBF58_476D_1CE4_E5B9L;
+        h = (h ^ (h >>> 27)) * 0x94D0_49BB_1331_11EBL;
+        return (int) ((h ^ (h >>> 31)) >>> shift);
     }
 
     /** Whether the cache is stepping aside for now (too few hits lately). */
@@ -194,6 +360,21 @@ final class SeriesIdCache {
     /** Whether the current line has an entry (its field ids can be looked up and added). */
     boolean hasCurrent() {
         return current != null;
+    }
+
+    /** Slots of the table now; for tests. */
+    int slots() {
+        return hashes.length;
+    }
+
+    /** Entries held now; for tests. */
+    int size() {
+        return size;
+    }
+
+    /** Bytes counted for the entries held (see the class comment); for tests. */
+    long entryBytes() {
+        return entryBytes;
     }
 
     // ---------------------------------------------------------------- fields
@@ -302,13 +483,20 @@ final class SeriesIdCache {
         if (n == MAX_FIELDS || to > MAX_FIELD_BYTES) {
             return;
         }
-        if (n == e.ids.length) {
-            e.ids = Arrays.copyOf(e.ids, n * 2);
-            e.fieldEnds = Arrays.copyOf(e.fieldEnds, n * 2);
-            e.keyWords = Arrays.copyOf(e.keyWords, n * 4);
-        }
-        if (to > e.fieldKeys.length) {
-            e.fieldKeys = Arrays.copyOf(e.fieldKeys, Math.min(MAX_FIELD_BYTES, 2 * to));
+        if (n == e.ids.length || to > e.fieldKeys.length) {
+            if (entryBytes >= MAX_ENTRY_BYTES) {
+                return;
+            }
+            final long before = e.bytes();
+            if (n == e.ids.length) {
+                e.ids = Arrays.copyOf(e.ids, n * 2);
+                e.fieldEnds = Arrays.copyOf(e.fieldEnds, n * 2);
+                e.keyWords = Arrays.copyOf(e.keyWords, n * 4);
+            }
+            if (to > e.fieldKeys.length) {
+                e.fieldKeys = Arrays.copyOf(e.fieldKeys, Math.min(MAX_FIELD_BYTES, 2 * to));
+            }
+            entryBytes += e.bytes() - before;
         }
         System.arraycopy(b, p, e.fieldKeys, from, to - from);
         e.fieldEnds[n] = to;

@@ -683,8 +683,10 @@ class LineProtocolParserTest {
     @Test
     void shouldLeaveSeriesThatDoNotRepeatToTheBuilderAndTryTheCacheAgainLater() {
         LineProtocolParser p = new LineProtocolParser();
+        // The cache keeps every new series while it can grow, then steps aside within a check.
+        final int churnLines = SeriesIdCache.MAX_SLOTS / 2 + 2 * SeriesIdCache.CHECK_EVERY;
         StringBuilder churn = new StringBuilder();
-        for (int i = 0; i < SeriesIdCache.CHECK_EVERY; i++) {
+        for (int i = 0; i < churnLines; i++) {
             churn.append("m,host=h").append(i).append(" f=").append(i).append(" 0\n");
         }
         byte[] newSeries = churn.toString().getBytes(StandardCharsets.UTF_8);
@@ -693,10 +695,9 @@ class LineProtocolParserTest {
                         .repeat(SeriesIdCache.BYPASS_LINES)
                         .getBytes(StandardCharsets.UTF_8);
         try (IngestArena a = new IngestArena()) {
-            assertThat(p.parse(newSeries, 0, newSeries.length, 0, a))
-                    .isEqualTo(SeriesIdCache.CHECK_EVERY);
+            assertThat(p.parse(newSeries, 0, newSeries.length, 0, a)).isEqualTo(churnLines);
             assertThat(p.seriesCacheBypassed()).isTrue();
-            assertThat(a.keyId(SeriesIdCache.CHECK_EVERY - 1)).isEqualTo(id("m,host=h1023 f"));
+            assertThat(a.keyId(churnLines - 1)).isEqualTo(id("m,host=h" + (churnLines - 1) + " f"));
             // Repeating series while bypassed: still the builder's ids; then the cache again.
             a.reset();
             p.parse(oneSeries, 0, oneSeries.length, 0, a);
@@ -706,6 +707,35 @@ class LineProtocolParserTest {
             assertThat(p.seriesCacheBypassed()).isFalse();
             for (int i = 0; i < a.size(); i += 997) {
                 assertThat(a.keyId(i)).isEqualTo(id("m,host=a f"));
+            }
+        }
+    }
+
+    @Test
+    void shouldGiveEverySeriesItsOwnIdWhenSeriesOutnumberTheCache() {
+        // Three times the series the cache can index, two rounds: growth, replacement, bypass.
+        final int series = 3 * SeriesIdCache.MAX_SLOTS;
+        StringBuilder text = new StringBuilder();
+        for (int s = 0; s < series; s++) {
+            text.append("cpu,host=h").append(s).append(",dc=d").append(s % 5);
+            text.append(" b=").append(s).append(",a=1 0\n");
+        }
+        byte[] record = text.toString().getBytes(StandardCharsets.UTF_8);
+        try (IngestArena a = new IngestArena()) {
+            for (int round = 0; round < 2; round++) {
+                a.reset();
+                assertThat(parser.parse(record, 0, record.length, 0, a)).isEqualTo(2 * series);
+                assertThat(a.keyCount()).isEqualTo(round == 0 ? 2 * series : 0);
+                for (int s = 0; s < series; s += 7) {
+                    String prefix = "cpu,dc=d" + (s % 5) + ",host=h" + s;
+                    assertThat(a.keyId(2 * s))
+                            .as("round %d, series %d", round, s)
+                            .isEqualTo(id(prefix + " b"));
+                    assertThat(a.keyId(2 * s + 1))
+                            .as("round %d, series %d", round, s)
+                            .isEqualTo(id(prefix + " a"));
+                    assertThat(a.value(2 * s)).isEqualTo(s);
+                }
             }
         }
     }
