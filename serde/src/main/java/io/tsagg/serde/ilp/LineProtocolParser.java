@@ -570,11 +570,12 @@ public final class LineProtocolParser {
     /**
      * The id of the key {@link #keys} has just parsed (series and field key), announced to the
      * arena if this parser has not seen it before. Ids from {@link #ids} were announced when they
-     * were cached.
+     * were cached. {@link #known} groups ids by their canonical prefix (a function of the key), so
+     * the fields of one line share a cache line there.
      */
     private long newId() {
         final long id = keys.groupId();
-        if (known.add(id)) {
+        if (known.add(id, keys.prefixId())) {
             target.addKey(id, keys.key(), 0, keys.keyLength());
         }
         return id;

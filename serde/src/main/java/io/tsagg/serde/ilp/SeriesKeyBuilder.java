@@ -95,6 +95,9 @@ public final class SeriesKeyBuilder {
     private int prefixLength;
     private int keyLength;
 
+    /** {@link #prefixId()} of the current prefix, or 0 if not computed yet. */
+    private long prefixId;
+
     public SeriesKeyBuilder(GroupKeySpec groupKeys, int maxTags) {
         this.groupKeys = groupKeys;
         this.maxTags = maxTags;
@@ -193,8 +196,24 @@ public final class SeriesKeyBuilder {
             ensureKeyCapacity(len);
             System.arraycopy(b, off, key, 0, len);
             keyLength = len;
+            prefixLength = 0; // no prefix: the bytes are the key
+            prefixId = 0;
         }
         return SeriesKeyHash.hash(key, 0, keyLength);
+    }
+
+    /**
+     * The id ({@link SeriesKeyHash}) of the canonical group-key prefix {@code measurement,tags}
+     * that {@link #parseSeries} built, computed on first use (never 0). The same for every field of
+     * a series: callers group ids by it.
+     */
+    public long prefixId() {
+        long id = prefixId;
+        if (id == 0) {
+            id = SeriesKeyHash.hash(key, 0, prefixLength) | 1L;
+            prefixId = id;
+        }
+        return id;
     }
 
     /** The last key built: {@code key()[0, keyLength())}. */
@@ -394,6 +413,7 @@ public final class SeriesKeyBuilder {
         }
         prefixLength = n;
         keyLength = n;
+        prefixId = 0;
     }
 
     /** {@link #writeEscaped}, or a plain copy when the element holds no byte to escape. */

@@ -24,12 +24,14 @@ class LongOpenSetTest {
                     range == Long.MAX_VALUE
                             ? random.nextLong()
                             : Math.floorMod(random.nextLong(), range) - range / 2;
+            // A function of the key, with few values: groups share slots and probe sequences.
+            final long group = key % 7;
             if (random.nextBoolean()) {
-                assertThat(set.add(key))
+                assertThat(set.add(key, group))
                         .as("seed %d, op %d, add %d", seed, op, key)
                         .isEqualTo(reference.add(key));
             } else {
-                assertThat(set.contains(key))
+                assertThat(set.contains(key, group))
                         .as("seed %d, op %d, contains %d", seed, op, key)
                         .isEqualTo(reference.contains(key));
             }
@@ -38,14 +40,35 @@ class LongOpenSetTest {
     }
 
     @Test
+    void shouldPlaceTheKeysOfOneGroupSideBySide() {
+        final LongOpenSet set = new LongOpenSet(1 << 16);
+        final Random random = new Random(1);
+        for (int i = 0; i < 30_000; i++) {
+            set.add(random.nextLong(), random.nextLong());
+        }
+        // Three new keys of one group: found again, each with its group; not with another group
+        // unless a probe from there happens to reach them (not for a fresh group in this set).
+        final long group = 42;
+        final long[] keys = {random.nextLong(), random.nextLong(), random.nextLong()};
+        for (long k : keys) {
+            assertThat(set.add(k, group)).isTrue();
+        }
+        for (long k : keys) {
+            assertThat(set.add(k, group)).isFalse();
+            assertThat(set.contains(k, group)).isTrue();
+        }
+        assertThat(set.size()).isEqualTo(30_003);
+    }
+
+    @Test
     void shouldKeepZeroAndMinValueApartFromAnEmptySlot() {
         final LongOpenSet set = new LongOpenSet(16);
-        assertThat(set.contains(0)).isFalse();
-        assertThat(set.add(0)).isTrue();
-        assertThat(set.add(0)).isFalse();
-        assertThat(set.add(Long.MIN_VALUE)).isTrue();
-        assertThat(set.contains(0)).isTrue();
-        assertThat(set.contains(Long.MIN_VALUE)).isTrue();
+        assertThat(set.contains(0, 5)).isFalse();
+        assertThat(set.add(0, 5)).isTrue();
+        assertThat(set.add(0, 5)).isFalse();
+        assertThat(set.add(Long.MIN_VALUE, 0)).isTrue();
+        assertThat(set.contains(0, 5)).isTrue();
+        assertThat(set.contains(Long.MIN_VALUE, 0)).isTrue();
         assertThat(set.size()).isEqualTo(2);
     }
 
@@ -53,13 +76,13 @@ class LongOpenSetTest {
     void shouldBeEmptyAfterClear() {
         final LongOpenSet set = new LongOpenSet(16);
         for (long k = -100; k <= 100; k++) {
-            set.add(k);
+            set.add(k, k / 10);
         }
         set.clear();
         assertThat(set.size()).isZero();
         for (long k = -100; k <= 100; k++) {
-            assertThat(set.contains(k)).as("key %d", k).isFalse();
+            assertThat(set.contains(k, k / 10)).as("key %d", k).isFalse();
         }
-        assertThat(set.add(0)).isTrue();
+        assertThat(set.add(0, 0)).isTrue();
     }
 }
