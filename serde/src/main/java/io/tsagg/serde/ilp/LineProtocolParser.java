@@ -36,9 +36,10 @@ import java.util.Objects;
  * unterminated_string}, {@code bad_timestamp}, {@code timestamp_out_of_range}.
  *
  * <p>Group keys are interned here: a key id seen for the first time by this parser is added to the
- * arena's new keys, so the reader announces it once. The ids of series sections and field keys seen
- * before come from a {@link SeriesIdCache} (bytes compared, nothing built or hashed; at most about
- * 2.5 MiB per parser). Reusable, not thread-safe: one per reader.
+ * arena's new keys, so the reader announces it once (the set of announced ids, 16 bytes a slot,
+ * grows with the keys a parser has seen). The ids of series sections and field keys seen before
+ * come from a {@link SeriesIdCache} (bytes compared, nothing built or hashed; it grows with the
+ * series, to at most about 17 MiB per parser). Reusable, not thread-safe: one per reader.
  */
 public final class LineProtocolParser {
     public static final int DEFAULT_MAX_LINE_BYTES = 64 * 1024;

@@ -636,8 +636,9 @@ class LineProtocolParserTest {
                 };
         long seed = System.nanoTime();
         java.util.Random random = new java.util.Random(seed);
-        // More distinct series than the cache has slots (so entries are replaced), fields in
-        // changing order, more fields than an entry keeps, escapes, long sections, bad lines.
+        // More distinct series than the cache starts with (so it grows while lines hit), fields
+        // in changing order, more fields than an entry keeps, escapes, long sections, bad lines.
+        // (Replaced entries: shouldGiveEverySeriesItsOwnIdWhenSeriesOutnumberTheCache.)
         List<String> lines = new ArrayList<>();
         for (int i = 0; i < 12_000; i++) {
             lines.add(randomLine(random));
