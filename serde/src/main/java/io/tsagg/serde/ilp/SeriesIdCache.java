@@ -22,11 +22,12 @@ import java.util.Arrays;
  * of the {@value #PROBES} slots from there; the hashes sit in a {@code long[]} of their own, so a
  * lookup reads one or two cache lines of it and touches an entry only when its hash matches. The
  * table starts at {@value #MIN_SLOTS} slots and doubles whenever half of them are used (or a window
- * is full once a quarter are), up to {@value #MAX_SLOTS} (about 32,000 series per parser; the
- * end-to-end bench runs 10,000); after that a new series whose window is full replaces one of its
- * window's entries (its fields with it). A lookup reads the whole window, so an entry can be moved
- * out of its slot without breaking others' chains: once the byte cap below stops new entries, a
- * series whose window is empty takes an entry from elsewhere in the table.
+ * is full once a quarter are), up to {@value #MAX_SLOTS}; there it keeps filling free slots while
+ * the byte cap below allows (32,000-43,000 series of 3 fields per parser; the end-to-end bench runs
+ * 10,000). After that a new series whose window is full replaces one of its window's entries (its
+ * fields with it). A lookup reads the whole window, so an entry can be moved out of its slot
+ * without breaking others' chains: once the byte cap below stops new entries, a series whose window
+ * is empty takes an entry from elsewhere in the table.
  *
  * <p><b>Memory.</b> A section of at most {@value #MAX_SERIES_BYTES} bytes, at most {@value
  * #MAX_FIELDS} fields and {@value #MAX_FIELD_BYTES} bytes of field keys per entry; the entries'
