@@ -115,7 +115,11 @@ public final class ManagedWindowStore extends PanedWindowStore<ManagedWindowStor
     /** Slab handle of the slot's quantile sketch; a column only when quantiles are configured. */
     static final int SKETCH = 6;
 
-    /** Probe table: 1024 int entries per 4 KiB block. */
+    /**
+     * Probe table: 1024 int entries per 4 KiB block. An entry is slot + 1 in its low {@link
+     * #slotBits} bits (0: empty) under the same high bits of the key's hash (a tag), so a probe
+     * that meets another key's entry reads that key's group only when the tags agree.
+     */
     private static final int TABLE_SHIFT = 10;
 
     private static final int TABLE_MIN_CAPACITY = 1 << TABLE_SHIFT;
@@ -131,6 +135,10 @@ public final class ManagedWindowStore extends PanedWindowStore<ManagedWindowStor
 
     private static final int CLASS_SHIFT = 29;
     private final int unitBits;
+
+    /** Bits of slot + 1 in a table entry: enough for as many slots as the pool has room for. */
+    private final int slotMask;
+
     private static final long MAX_PANE_MS = 0xFFFF_FFFFL;
 
     private final SlabAllocator slab;
@@ -186,6 +194,12 @@ public final class ManagedWindowStore extends PanedWindowStore<ManagedWindowStor
                                 Math.min(QuantileSketch.DEFAULT_MAX_BYTES, slab.pool().pageSize()))
                         : null;
         this.unitBits = slab.pageShift() - 6;
+        // A pane holds at most pool bytes / bytes per slot slots (the constructor's page limit
+        // keeps that under 2^29): the entry's remaining high bits, at least 3, are the tag.
+        long bytesPerSlot = (long) (GROUP_BLOCKS + columns) * BLOCK_BYTES / BLOCK_SLOTS;
+        long maxSlots = (long) slab.pool().maxPages() * slab.pool().pageSize() / bytesPerSlot;
+        int slotBits = Math.min(29, 64 - Long.numberOfLeadingZeros(maxSlots + 1));
+        this.slotMask = (1 << slotBits) - 1;
         this.reservedPages = Math.max(1, slab.pool().maxPages() >> 3);
         if (slab.pool().maxPages() > 1 << (CLASS_SHIFT - unitBits)) {
             throw new IllegalArgumentException(
@@ -866,14 +880,19 @@ public final class ManagedWindowStore extends PanedWindowStore<ManagedWindowStor
                 return -1;
             }
             int mask = tableCapacity - 1;
-            int i = mix(keyId) & mask;
+            long h = mix(keyId);
+            int tag = (int) (h >>> 32) & ~slotMask;
+            int i = (int) h & mask;
             while (true) {
                 int v = tableGet(i);
                 if (v == 0) {
                     return -1;
                 }
-                if (key(v - 1) == keyId) {
-                    return v - 1;
+                if ((v & ~slotMask) == tag) {
+                    int slot = (v & slotMask) - 1;
+                    if (key(slot) == keyId) {
+                        return slot;
+                    }
                 }
                 i = (i + 1) & mask;
             }
@@ -914,11 +933,12 @@ public final class ManagedWindowStore extends PanedWindowStore<ManagedWindowStor
 
         private void tableInsert(long keyId, int slot) {
             int mask = tableCapacity - 1;
-            int i = mix(keyId) & mask;
+            long h = mix(keyId);
+            int i = (int) h & mask;
             while (tableGet(i) != 0) {
                 i = (i + 1) & mask;
             }
-            tablePut(i, slot + 1);
+            tablePut(i, ((int) (h >>> 32) & ~slotMask) | (slot + 1));
         }
 
         private int tableGet(int i) {
@@ -1124,9 +1144,10 @@ public final class ManagedWindowStore extends PanedWindowStore<ManagedWindowStor
         }
     }
 
-    private static int mix(long key) {
+    /** 64 well-mixed bits of a key: the low ones index the table, the high ones tag entries. */
+    private static long mix(long key) {
         long h = (key ^ (key >>> 30)) * 0xbf58476d1ce4e5b9L;
         h = (h ^ (h >>> 27)) * 0x94d049bb133111ebL;
-        return (int) (h ^ (h >>> 31));
+        return h ^ (h >>> 31);
     }
 }
