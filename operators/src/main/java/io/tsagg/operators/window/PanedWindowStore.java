@@ -49,6 +49,14 @@ abstract class PanedWindowStore<P extends PanedWindowStore.Pane> implements Wind
     /** A key's summary merged over the panes of a sliding window, visited then reused. */
     private final Summary merged;
 
+    /**
+     * While a sliding window is visited: per later pane, its first bit in {@link #marked}; one bit
+     * per slot, set once the slot's key was merged at an earlier pane. Reused.
+     */
+    private int[] markFrom = new int[0];
+
+    private long[] marked = new long[0];
+
     private final KeyGroupIndex snapshotIndex = new KeyGroupIndex();
     private P lastPane;
 
@@ -156,20 +164,25 @@ abstract class PanedWindowStore<P extends PanedWindowStore.Pane> implements Wind
         }
         // Several panes (sliding window): each key once, at its first pane, merged over that pane
         // and the later ones in pane order (so first/last stay right). One reused summary instead
-        // of one per key: with quantiles a summary holds a sketch of up to 16 KiB.
+        // of one per key: with quantiles a summary holds a sketch of up to 16 KiB. A later pane's
+        // slot found while merging is marked, so it is skipped there without probing the earlier
+        // panes for its key (one probe per key and later pane instead of two).
+        markPanes(first, last);
         for (int i = first; i <= last; i++) {
             P p = panes.get(i);
+            int mark = i == first ? -1 : markFrom[i - first];
             for (int slot = 0; slot < p.size; slot++) {
-                long key = p.key(slot);
-                if (inEarlierPane(key, first, i)) {
+                if (mark >= 0 && isMarked(mark + slot)) {
                     continue;
                 }
+                long key = p.key(slot);
                 beforeRead(p, slot);
                 merged.copyFrom(p.load(slot, scratch));
                 for (int j = i + 1; j <= last; j++) {
                     P later = panes.get(j);
                     int s = later.find(key);
                     if (s >= 0) {
+                        setMark(markFrom[j - first] + s);
                         beforeRead(later, s);
                         merged.merge(later.load(s, scratch));
                     }
@@ -179,14 +192,30 @@ abstract class PanedWindowStore<P extends PanedWindowStore.Pane> implements Wind
         }
     }
 
-    /** Whether the key has a slot in panes {@code [from, to)}. */
-    private boolean inEarlierPane(long key, int from, int to) {
-        for (int j = from; j < to; j++) {
-            if (panes.get(j).find(key) >= 0) {
-                return true;
-            }
+    /** Clears one mark bit per slot of panes {@code (first, last]} (arrays grown when needed). */
+    private void markPanes(int first, int last) {
+        if (markFrom.length < last - first + 1) {
+            markFrom = new int[Math.max(last - first + 1, markFrom.length * 2)];
         }
-        return false;
+        int bits = 0;
+        for (int j = first + 1; j <= last; j++) {
+            markFrom[j - first] = bits;
+            bits += panes.get(j).size;
+        }
+        int words = (bits + 63) >>> 6;
+        if (marked.length < words) {
+            marked = new long[Math.max(words, marked.length * 2)];
+        } else {
+            java.util.Arrays.fill(marked, 0, words, 0L);
+        }
+    }
+
+    private boolean isMarked(int bit) {
+        return (marked[bit >>> 6] & (1L << bit)) != 0;
+    }
+
+    private void setMark(int bit) {
+        marked[bit >>> 6] |= 1L << bit;
     }
 
     @Override
