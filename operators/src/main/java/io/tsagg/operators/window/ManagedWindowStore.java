@@ -898,6 +898,11 @@ public final class ManagedWindowStore extends PanedWindowStore<ManagedWindowStor
             }
         }
 
+        @Override
+        int touch(long keyId) {
+            return tableCapacity == 0 ? 0 : tableGet((int) mix(keyId) & (tableCapacity - 1));
+        }
+
         /** Bytes the next {@link #insert} takes at most: a doubled probe table, blocks. */
         long growthBytes() {
             long bytes = 0;
