@@ -203,7 +203,8 @@ abstract class PanedWindowStore<P extends PanedWindowStore.Pane> implements Wind
             int mark = i == first ? -1 : markFrom[i - first];
             int ahead = p.size >= LOOKAHEAD_MIN_SLOTS ? p.size - LOOKAHEAD : 0;
             for (int slot = 0; slot < p.size; slot++) {
-                if (slot < ahead) {
+                // Not for a slot already merged at an earlier pane (its marks are all set by now).
+                if (slot < ahead && (mark < 0 || !isMarked(mark + slot + LOOKAHEAD))) {
                     long key = p.key(slot + LOOKAHEAD);
                     visitor.upcoming(key);
                     for (int j = i + 1; j <= last; j++) {
