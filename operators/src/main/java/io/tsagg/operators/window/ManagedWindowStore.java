@@ -9,23 +9,39 @@ import org.apache.flink.core.memory.MemorySegment;
 
 /**
  * A {@link WindowStore} whose state lives off-heap in slab blocks of pool pages (Flink managed
- * memory), as structure-of-arrays columns.
+ * memory): per slot, a group of the fields every sample touches, and columns of the rest.
  *
  * <h2>Layout</h2>
  *
- * Per pane, slots are numbered densely; slot {@code s} lives in block {@code s >> 9} of each column
- * at index {@code s & 511}. Every column is 8 bytes wide, so one column block is one 4 KiB slab
- * block:
+ * Per pane, slots are numbered densely. The fields every sample reads or writes are interleaved as
+ * one 32-byte group per slot, so that a sample costs one probe of the table, one group and its
+ * chunk (before, each field was a column of its own: six random cache lines per sample instead of
+ * three, {@code WindowOperatorBenchmark}). Groups are packed 128 to a 4 KiB slab block: slot {@code
+ * s} is group {@code s & 127} of group block {@code s >> 7}.
  *
  * <pre>
- *   KEY     group-key id                     MIN, MAX    of the reduced samples
- *   STATE   count (low 32) | chunk (high 32) M2          sum of squared deviations
- *   SUM     compensated sum: SUM + COMP      FIRST, LAST values at the first/last timestamp
- *   COMP                                     TIMES       first (high 32) | last (low 32) time,
- *                                                        unsigned ms from the pane start
+ *   0                   8                   16                  24                  32
+ *   +-------------------+---------+---------+---------+---------+-------------------+
+ *   | KEY: group-key id | count   | chunk   | first   | last    | LAST value        |
+ *   |                   | (STATE: low, high)| (TIMES: unsigned ms from the pane     |
+ *   |                   |                   |  start: high, low)|                   |
+ *   +-------------------+-------------------+-------------------+-------------------+
  * </pre>
  *
- * 10 columns = 80 bytes per (key, pane); the probe table (int slot + 1, load between 1/4 and 1/2)
+ * The rest are 8-byte columns read only when a chunk is folded in and when the pane is read: slot
+ * {@code s} lives in block {@code s >> 9} of each column at index {@code s & 511}, one 4 KiB slab
+ * block per column block:
+ *
+ * <pre>
+ *   SUM     compensated sum: SUM + COMP      MIN, MAX    of the reduced samples
+ *   COMP                                     M2          sum of squared deviations
+ *   FIRST   value at the first timestamp
+ * </pre>
+ *
+ * The columns are written first when the slot's first chunk is folded in (a slot with no reduced
+ * samples reads as empty without looking at them), so a new slot costs its group and table entry
+ * only; FIRST is written by the slot's first sample. Each 512 slots take 4 group blocks and 6
+ * column blocks: 80 bytes per (key, pane); the probe table (int slot + 1, load between 1/4 and 1/2)
  * adds 8 to 16, so a live entry costs at most 96 bytes of pool memory plus its chunk.
  *
  * <h2>Raw values</h2>
@@ -44,7 +60,7 @@ import org.apache.flink.core.memory.MemorySegment;
  *
  * <h2>Quantiles</h2>
  *
- * Only when the store is made with a quantile accuracy: an 11th column, {@code SKETCH}, holds the
+ * Only when the store is made with a quantile accuracy: a 7th column, {@code SKETCH}, holds the
  * slab handle of the slot's {@link QuantileSketch} region (so a store without quantiles pays
  * nothing). A region starts as a 128-byte block (8 raw values; up to {@link QuantileSketch#RAW_MAX}
  * values a sketch keeps them raw) and grows by size class, each time to the smallest power of two
@@ -73,22 +89,37 @@ public final class ManagedWindowStore extends PanedWindowStore<ManagedWindowStor
     static final int BLOCK_MASK = BLOCK_SLOTS - 1;
     static final int BLOCK_BYTES = BLOCK_SLOTS * 8;
 
-    static final int KEY = 0;
-    static final int STATE = 1;
-    static final int SUM = 2;
-    static final int COMP = 3;
-    static final int MIN = 4;
-    static final int MAX = 5;
-    static final int M2 = 6;
-    static final int FIRST = 7;
-    static final int LAST = 8;
-    static final int TIMES = 9;
-    static final int COLUMNS = 10;
+    /** Group of the per-sample fields: 32 bytes per slot, 128 slots per 4 KiB group block. */
+    static final int GROUP_SHIFT = 7;
+
+    static final int GROUP_SLOTS = 1 << GROUP_SHIFT;
+    static final int GROUP_MASK = GROUP_SLOTS - 1;
+    static final int GROUP_BYTES_SHIFT = 5;
+
+    /** Group blocks per column block (both cover 512 slots). */
+    static final int GROUP_BLOCKS = BLOCK_SLOTS / GROUP_SLOTS;
+
+    static final int KEY_OFFSET = 0;
+    static final int STATE_OFFSET = 8;
+    static final int TIMES_OFFSET = 16;
+    static final int LAST_OFFSET = 24;
+
+    static final int SUM = 0;
+    static final int COMP = 1;
+    static final int MIN = 2;
+    static final int MAX = 3;
+    static final int M2 = 4;
+    static final int FIRST = 5;
+    static final int COLUMNS = 6;
 
     /** Slab handle of the slot's quantile sketch; a column only when quantiles are configured. */
-    static final int SKETCH = 10;
+    static final int SKETCH = 6;
 
-    /** Probe table: 1024 int entries per 4 KiB block. */
+    /**
+     * Probe table: 1024 int entries per 4 KiB block. An entry is slot + 1 in its low {@link
+     * #slotBits} bits (0: empty) under the same high bits of the key's hash (a tag), so a probe
+     * that meets another key's entry reads that key's group only when the tags agree.
+     */
     private static final int TABLE_SHIFT = 10;
 
     private static final int TABLE_MIN_CAPACITY = 1 << TABLE_SHIFT;
@@ -104,6 +135,10 @@ public final class ManagedWindowStore extends PanedWindowStore<ManagedWindowStor
 
     private static final int CLASS_SHIFT = 29;
     private final int unitBits;
+
+    /** Bits of slot + 1 in a table entry: enough for as many slots as the pool has room for. */
+    private final int slotMask;
+
     private static final long MAX_PANE_MS = 0xFFFF_FFFFL;
 
     private final SlabAllocator slab;
@@ -159,6 +194,12 @@ public final class ManagedWindowStore extends PanedWindowStore<ManagedWindowStor
                                 Math.min(QuantileSketch.DEFAULT_MAX_BYTES, slab.pool().pageSize()))
                         : null;
         this.unitBits = slab.pageShift() - 6;
+        // A pane holds at most pool bytes / bytes per slot slots (the constructor's page limit
+        // keeps that under 2^29): the entry's remaining high bits, at least 3, are the tag.
+        long bytesPerSlot = (long) (GROUP_BLOCKS + columns) * BLOCK_BYTES / BLOCK_SLOTS;
+        long maxSlots = (long) slab.pool().maxPages() * slab.pool().pageSize() / bytesPerSlot;
+        int slotBits = Math.min(29, 64 - Long.numberOfLeadingZeros(maxSlots + 1));
+        this.slotMask = (1 << slotBits) - 1;
         this.reservedPages = Math.max(1, slab.pool().maxPages() >> 3);
         if (slab.pool().maxPages() > 1 << (CLASS_SHIFT - unitBits)) {
             throw new IllegalArgumentException(
@@ -182,30 +223,31 @@ public final class ManagedWindowStore extends PanedWindowStore<ManagedWindowStor
                 return false;
             }
         }
-        int b = slot >>> BLOCK_SHIFT;
-        int at = (slot & BLOCK_MASK) << 3;
-        long state = p.get(STATE, b, at);
+        // The slot's group: the key find just read, state, times, last (one cache line).
+        MemorySegment g = p.group(slot);
+        int at = p.groupAt(slot);
+        long state = g.getLong(at + STATE_OFFSET);
         if ((int) state == Integer.MAX_VALUE) {
             refused++;
             return false;
         }
         // The sketch first: growing it may fold every chunk (so read the state again after it).
         if (sketch != null) {
-            if (!addToSketch(p, b, at, value)) {
+            if (!addToSketch(p, slot, value)) {
                 refused++;
                 return false;
             }
-            state = p.get(STATE, b, at);
+            state = g.getLong(at + STATE_OFFSET);
         }
         int count = (int) state;
         int delta = (int) (timestamp - paneStart);
-        firstAndLast(p, b, at, count == 0, delta, value, delta, value);
+        firstAndLast(p, slot, g, at, count == 0, delta, value, delta, value);
         int chunk = (int) (state >>> 32);
         if (chunk == NO_CHUNK) {
             chunk = pressure ? NO_CHUNK : newChunk(0);
             if (chunk == NO_CHUNK) {
-                mergeOne(p, b, at, count, value);
-                p.put(STATE, b, at, state(NO_CHUNK, count + 1));
+                mergeOne(p, slot, count, value);
+                g.putLong(at + STATE_OFFSET, state(NO_CHUNK, count + 1));
                 return true;
             }
         }
@@ -215,7 +257,7 @@ public final class ManagedWindowStore extends PanedWindowStore<ManagedWindowStor
         if (fill == capacity(chunk)) {
             int grown = chunkClass(chunk) < MAX_CHUNK_CLASS && !pressure ? grow(chunk) : NO_CHUNK;
             if (grown == NO_CHUNK) {
-                reduceChunk(p, b, at, count - fill, seg, base, fill);
+                reduceChunk(p, slot, count - fill, seg, base, fill);
                 fill = 0;
             } else {
                 chunk = grown;
@@ -225,7 +267,7 @@ public final class ManagedWindowStore extends PanedWindowStore<ManagedWindowStor
         }
         seg.putDouble(base + CHUNK_HEADER + (fill << 3), value);
         seg.putInt(base, fill + 1);
-        p.put(STATE, b, at, state(chunk, count + 1));
+        g.putLong(at + STATE_OFFSET, state(chunk, count + 1));
         return true;
     }
 
@@ -246,9 +288,9 @@ public final class ManagedWindowStore extends PanedWindowStore<ManagedWindowStor
             }
             sketchMerged = true;
         }
-        int b = slot >>> BLOCK_SHIFT;
-        int at = (slot & BLOCK_MASK) << 3;
-        if ((int) p.get(STATE, b, at) + s.count > Integer.MAX_VALUE) {
+        MemorySegment g = p.group(slot);
+        int at = p.groupAt(slot);
+        if ((int) g.getLong(at + STATE_OFFSET) + s.count > Integer.MAX_VALUE) {
             refused += s.count;
             return false;
         }
@@ -257,15 +299,14 @@ public final class ManagedWindowStore extends PanedWindowStore<ManagedWindowStor
             refused += s.count;
             return false;
         }
-        long state = p.get(STATE, b, at);
+        long state = g.getLong(at + STATE_OFFSET);
         int count = (int) state;
         int chunk = (int) (state >>> 32);
         int fill = chunk == NO_CHUNK ? 0 : chunkSegment(chunk).getInt(chunkOffset(chunk));
         // The chunk's raw values stay raw: the partial joins the reduced part of the summary.
         merge(
                 p,
-                b,
-                at,
+                slot,
                 count - fill,
                 (int) s.count,
                 s.sum,
@@ -276,25 +317,28 @@ public final class ManagedWindowStore extends PanedWindowStore<ManagedWindowStor
                 s.m2);
         firstAndLast(
                 p,
-                b,
+                slot,
+                g,
                 at,
                 count == 0,
                 (int) (s.firstTs - paneStart),
                 s.first,
                 (int) (s.lastTs - paneStart),
                 s.last);
-        p.put(STATE, b, at, state(chunk, count + (int) s.count));
+        g.putLong(at + STATE_OFFSET, state(chunk, count + (int) s.count));
         return true;
     }
 
     /**
      * Takes {@code first} at {@code firstDelta} and {@code last} at {@code lastDelta} (ms from the
-     * pane start) into the slot: on an empty slot as they are, else the earlier first (the earlier
-     * arrival on a tie) and the later last (the later arrival on a tie). Hot path.
+     * pane start) into the slot, whose group is at {@code at} in {@code g}: on an empty slot as
+     * they are, else the earlier first (the earlier arrival on a tie) and the later last (the later
+     * arrival on a tie). Hot path: FIRST, the only column, is written only when it changes.
      */
     private static void firstAndLast(
             Pane p,
-            int b,
+            int slot,
+            MemorySegment g,
             int at,
             boolean empty,
             int firstDelta,
@@ -302,21 +346,21 @@ public final class ManagedWindowStore extends PanedWindowStore<ManagedWindowStor
             int lastDelta,
             double last) {
         if (empty) {
-            p.put(TIMES, b, at, ((long) firstDelta << 32) | (lastDelta & 0xFFFF_FFFFL));
-            p.putDouble(FIRST, b, at, first);
-            p.putDouble(LAST, b, at, last);
+            g.putLong(at + TIMES_OFFSET, ((long) firstDelta << 32) | (lastDelta & 0xFFFF_FFFFL));
+            p.putDouble(FIRST, slot, first);
+            g.putDouble(at + LAST_OFFSET, last);
             return;
         }
-        long times = p.get(TIMES, b, at);
+        long times = g.getLong(at + TIMES_OFFSET);
         if (Integer.compareUnsigned(firstDelta, (int) (times >>> 32)) < 0) {
             times = ((long) firstDelta << 32) | (times & 0xFFFF_FFFFL);
-            p.putDouble(FIRST, b, at, first);
+            p.putDouble(FIRST, slot, first);
         }
         if (Integer.compareUnsigned(lastDelta, (int) times) >= 0) {
             times = (times & 0xFFFF_FFFF_0000_0000L) | (lastDelta & 0xFFFF_FFFFL);
-            p.putDouble(LAST, b, at, last);
+            g.putDouble(at + LAST_OFFSET, last);
         }
-        p.put(TIMES, b, at, times);
+        g.putLong(at + TIMES_OFFSET, times);
     }
 
     private static long state(int chunk, int count) {
@@ -384,16 +428,14 @@ public final class ManagedWindowStore extends PanedWindowStore<ManagedWindowStor
      * Folds the chunk's {@code fill} raw values into the slot whose summary holds {@code reduced}
      * samples, and empties the chunk.
      */
-    private void reduceChunk(
-            Pane p, int b, int at, int reduced, MemorySegment seg, int base, int fill) {
+    private void reduceChunk(Pane p, int slot, int reduced, MemorySegment seg, int base, int fill) {
         if (fill == 0) {
             return;
         }
         reducer.reduce(seg, base + CHUNK_HEADER, fill);
         merge(
                 p,
-                b,
-                at,
+                slot,
                 reduced,
                 fill,
                 reducer.sum(),
@@ -406,18 +448,18 @@ public final class ManagedWindowStore extends PanedWindowStore<ManagedWindowStor
     }
 
     /** Folds one value straight into the summary (no chunk under memory pressure). */
-    private void mergeOne(Pane p, int b, int at, int reduced, double value) {
-        merge(p, b, at, reduced, 1, value, 0.0, value, value, value, 0.0);
+    private void mergeOne(Pane p, int slot, int reduced, double value) {
+        merge(p, slot, reduced, 1, value, 0.0, value, value, value, 0.0);
     }
 
     /**
      * Chan et al.'s merge of (n, sum + compensation, min, max, mean, m2) into a slot with {@code
-     * na} samples.
+     * na} reduced samples; with none, the columns are written without being read (a new slot's
+     * columns are not cleared).
      */
     private static void merge(
             Pane p,
-            int b,
-            int at,
+            int slot,
             int na,
             int nb,
             double sumB,
@@ -426,27 +468,26 @@ public final class ManagedWindowStore extends PanedWindowStore<ManagedWindowStor
             double maxB,
             double meanB,
             double m2B) {
-        double sum = p.getDouble(SUM, b, at);
-        double comp = p.getDouble(COMP, b, at);
         if (na == 0) {
-            p.putDouble(SUM, b, at, sumB);
-            p.putDouble(COMP, b, at, compB);
-            p.putDouble(MIN, b, at, minB);
-            p.putDouble(MAX, b, at, maxB);
-            p.putDouble(M2, b, at, m2B);
+            p.putDouble(SUM, slot, sumB);
+            p.putDouble(COMP, slot, compB);
+            p.putDouble(MIN, slot, minB);
+            p.putDouble(MAX, slot, maxB);
+            p.putDouble(M2, slot, m2B);
             return;
         }
+        double sum = p.getDouble(SUM, slot);
+        double comp = p.getDouble(COMP, slot);
         double meanA = (sum + comp) / na;
         double n = (double) na + nb;
         double delta = meanB - meanA;
-        p.putDouble(
-                M2, b, at, p.getDouble(M2, b, at) + m2B + delta * delta * ((double) na * nb / n));
+        p.putDouble(M2, slot, p.getDouble(M2, slot) + m2B + delta * delta * ((double) na * nb / n));
         double t = sum + sumB;
         comp += (Math.abs(sum) >= Math.abs(sumB) ? (sum - t) + sumB : (sumB - t) + sum) + compB;
-        p.putDouble(SUM, b, at, t);
-        p.putDouble(COMP, b, at, comp);
-        p.putDouble(MIN, b, at, Math.min(p.getDouble(MIN, b, at), minB));
-        p.putDouble(MAX, b, at, Math.max(p.getDouble(MAX, b, at), maxB));
+        p.putDouble(SUM, slot, t);
+        p.putDouble(COMP, slot, comp);
+        p.putDouble(MIN, slot, Math.min(p.getDouble(MIN, slot), minB));
+        p.putDouble(MAX, slot, Math.max(p.getDouble(MAX, slot), maxB));
     }
 
     /** Reduces every chunk of a pane; frees them when {@code free}. */
@@ -454,13 +495,11 @@ public final class ManagedWindowStore extends PanedWindowStore<ManagedWindowStor
         for (int slot = 0; slot < p.size; slot++) {
             reduceSlot(p, slot);
             if (free) {
-                int b = slot >>> BLOCK_SHIFT;
-                int at = (slot & BLOCK_MASK) << 3;
-                long state = p.get(STATE, b, at);
+                long state = p.stateOf(slot);
                 int chunk = (int) (state >>> 32);
                 if (chunk != NO_CHUNK) {
                     freeChunk(chunk);
-                    p.put(STATE, b, at, state(NO_CHUNK, (int) state));
+                    p.setState(slot, state(NO_CHUNK, (int) state));
                 }
             }
         }
@@ -479,13 +518,13 @@ public final class ManagedWindowStore extends PanedWindowStore<ManagedWindowStor
     // ---------------------------------------------------------------- sketches
 
     /** Adds a value to the slot's sketch, growing its region; false when memory ran out. */
-    private boolean addToSketch(Pane p, int b, int at, double value) {
-        long h = p.get(SKETCH, b, at);
+    private boolean addToSketch(Pane p, int slot, double value) {
+        long h = p.get(SKETCH, slot);
         sketch.wrap(slab.segment(h), SlabAllocator.offset(h));
         if (sketch.tryAdd(value, 1)) {
             return true;
         }
-        return growSketch(p, b, at, h) && sketch.tryAdd(value, 1);
+        return growSketch(p, slot, h) && sketch.tryAdd(value, 1);
     }
 
     /**
@@ -493,21 +532,19 @@ public final class ManagedWindowStore extends PanedWindowStore<ManagedWindowStor
      * when memory ran out, and then the slot's sketch is unchanged.
      */
     boolean mergeIntoSketch(Pane p, int slot, QuantileSketch other) {
-        int b = slot >>> BLOCK_SHIFT;
-        int at = (slot & BLOCK_MASK) << 3;
-        long h = p.get(SKETCH, b, at);
+        long h = p.get(SKETCH, slot);
         sketch.wrap(slab.segment(h), SlabAllocator.offset(h));
         if (sketch.tryMerge(other)) {
             return true;
         }
-        return growSketch(p, b, at, h) && sketch.tryMerge(other);
+        return growSketch(p, slot, h) && sketch.tryMerge(other);
     }
 
     /**
      * After a failed try on the wrapped sketch (handle {@code h}): moves it to a block of the size
      * class it asks for and wraps that. False when there is no memory even after folding chunks.
      */
-    private boolean growSketch(Pane p, int b, int at, long h) {
+    private boolean growSketch(Pane p, int slot, long h) {
         int sizeClass = SlabAllocator.sizeClass(sketch.requiredBytes());
         long grown = allocateOrFlush(sizeClass);
         if (grown == SlabAllocator.NONE) {
@@ -517,23 +554,21 @@ public final class ManagedWindowStore extends PanedWindowStore<ManagedWindowStor
         int offset = SlabAllocator.offset(grown);
         sketch.copyTo(seg, offset, SlabAllocator.blockSize(sizeClass));
         freeSketch(h);
-        p.put(SKETCH, b, at, grown);
+        p.put(SKETCH, slot, grown);
         sketch.wrap(seg, offset);
         return true;
     }
 
     /** Replaces the slot's sketch by a copy of {@code from} in a block that fits it (restore). */
     private boolean storeSketch(Pane p, int slot, QuantileSketch from) {
-        int b = slot >>> BLOCK_SHIFT;
-        int at = (slot & BLOCK_MASK) << 3;
         int sizeClass = SlabAllocator.sizeClass(Math.min(from.compactBytes(), sketch.maxBytes()));
         long h = allocateOrFlush(sizeClass);
         if (h == SlabAllocator.NONE) {
             return false;
         }
         from.copyTo(slab.segment(h), SlabAllocator.offset(h), SlabAllocator.blockSize(sizeClass));
-        freeSketch(p.get(SKETCH, b, at));
-        p.put(SKETCH, b, at, h);
+        freeSketch(p.get(SKETCH, slot));
+        p.put(SKETCH, slot, h);
         return true;
     }
 
@@ -602,7 +637,7 @@ public final class ManagedWindowStore extends PanedWindowStore<ManagedWindowStor
             } else {
                 initial.copyTo(seg, offset, SlabAllocator.blockSize(sketchClass));
             }
-            p.put(SKETCH, slot >>> BLOCK_SHIFT, (slot & BLOCK_MASK) << 3, sketchBlock);
+            p.put(SKETCH, slot, sketchBlock);
         }
         return slot;
     }
@@ -647,15 +682,13 @@ public final class ManagedWindowStore extends PanedWindowStore<ManagedWindowStor
 
     /** Folds the raw values of one slot's chunk into its summary. */
     private void reduceSlot(Pane p, int slot) {
-        int b = slot >>> BLOCK_SHIFT;
-        int at = (slot & BLOCK_MASK) << 3;
-        long state = p.get(STATE, b, at);
+        long state = p.stateOf(slot);
         int chunk = (int) (state >>> 32);
         if (chunk != NO_CHUNK) {
             MemorySegment seg = chunkSegment(chunk);
             int base = chunkOffset(chunk);
             int fill = seg.getInt(base);
-            reduceChunk(p, b, at, (int) state - fill, seg, base, fill);
+            reduceChunk(p, slot, (int) state - fill, seg, base, fill);
         }
     }
 
@@ -695,9 +728,7 @@ public final class ManagedWindowStore extends PanedWindowStore<ManagedWindowStor
     @Override
     void writeSlot(Pane p, int slot, DataOutputView out) throws IOException {
         // Raw values stay raw, so reduction order (and every bit) survives a restore.
-        int b = slot >>> BLOCK_SHIFT;
-        int at = (slot & BLOCK_MASK) << 3;
-        int chunk = (int) (p.get(STATE, b, at) >>> 32);
+        int chunk = (int) (p.stateOf(slot) >>> 32);
         int fill = chunk == NO_CHUNK ? 0 : chunkSegment(chunk).getInt(chunkOffset(chunk));
         p.load(slot, scratch, fill).write(out);
         out.writeInt(fill);
@@ -745,16 +776,14 @@ public final class ManagedWindowStore extends PanedWindowStore<ManagedWindowStor
     /** Puts restored raw values back into a chunk (or folds them in if there is no memory). */
     private void restoreRaw(Pane p, int slot, int reduced, int raw, DataInputView in)
             throws IOException {
-        int b = slot >>> BLOCK_SHIFT;
-        int at = (slot & BLOCK_MASK) << 3;
         int sizeClass = SlabAllocator.sizeClass(CHUNK_HEADER + raw * 8);
         int chunk = raw == 0 || sizeClass > MAX_CHUNK_CLASS ? NO_CHUNK : newChunk(sizeClass);
         if (chunk == NO_CHUNK) {
             int count = reduced;
             for (int i = 0; i < raw; i++) {
-                mergeOne(p, b, at, count++, in.readDouble());
+                mergeOne(p, slot, count++, in.readDouble());
             }
-            p.put(STATE, b, at, state(NO_CHUNK, count));
+            p.setState(slot, state(NO_CHUNK, count));
             return;
         }
         MemorySegment seg = chunkSegment(chunk);
@@ -763,20 +792,28 @@ public final class ManagedWindowStore extends PanedWindowStore<ManagedWindowStor
             seg.putDouble(base + CHUNK_HEADER + (i << 3), in.readDouble());
         }
         seg.putInt(base, raw);
-        p.put(STATE, b, at, state(chunk, reduced + raw));
+        p.setState(slot, state(chunk, reduced + raw));
     }
 
     /**
-     * One pane: column blocks and the probe table, all in slab blocks. The few heap arrays hold
-     * block addresses only.
+     * One pane: group blocks, column blocks and the probe table, all in slab blocks. The few heap
+     * arrays hold block addresses only.
      */
     final class Pane extends PanedWindowStore.Pane {
 
-        /** Per column, per block: segment and base offset. */
+        /** Per group block (128 slots): segment, base offset and slab handle. */
+        MemorySegment[] groupSegments = new MemorySegment[GROUP_BLOCKS * 4];
+
+        int[] groupBases = new int[GROUP_BLOCKS * 4];
+        long[] groupHandles = new long[GROUP_BLOCKS * 4];
+
+        /** Per column, per column block (512 slots): segment and base offset. */
         final MemorySegment[][] segments = new MemorySegment[columns][4];
 
         final int[][] bases = new int[columns][4];
         final long[][] handles = new long[columns][4];
+
+        /** Column blocks per column; each comes with {@link #GROUP_BLOCKS} group blocks. */
         int blocks;
 
         /** Probe table blocks; capacity 0 until the first key. */
@@ -792,25 +829,48 @@ public final class ManagedWindowStore extends PanedWindowStore<ManagedWindowStor
         private int[] spareTableBases = new int[0];
         private long[] spareTableHandles = new long[0];
 
-        long get(int column, int block, int at) {
-            return segments[column][block].getLong(bases[column][block] + at);
+        /** The block holding the slot's group. Hot path. */
+        MemorySegment group(int slot) {
+            return groupSegments[slot >>> GROUP_SHIFT];
         }
 
-        void put(int column, int block, int at, long v) {
-            segments[column][block].putLong(bases[column][block] + at, v);
+        /** Offset of the slot's group in {@link #group}. Hot path. */
+        int groupAt(int slot) {
+            return groupBases[slot >>> GROUP_SHIFT] + ((slot & GROUP_MASK) << GROUP_BYTES_SHIFT);
         }
 
-        double getDouble(int column, int block, int at) {
-            return segments[column][block].getDouble(bases[column][block] + at);
+        /** Count (low 32 bits) and chunk (high 32 bits) of a slot. */
+        long stateOf(int slot) {
+            return group(slot).getLong(groupAt(slot) + STATE_OFFSET);
         }
 
-        void putDouble(int column, int block, int at, double v) {
-            segments[column][block].putDouble(bases[column][block] + at, v);
+        void setState(int slot, long state) {
+            group(slot).putLong(groupAt(slot) + STATE_OFFSET, state);
+        }
+
+        long get(int column, int slot) {
+            int b = slot >>> BLOCK_SHIFT;
+            return segments[column][b].getLong(bases[column][b] + ((slot & BLOCK_MASK) << 3));
+        }
+
+        void put(int column, int slot, long v) {
+            int b = slot >>> BLOCK_SHIFT;
+            segments[column][b].putLong(bases[column][b] + ((slot & BLOCK_MASK) << 3), v);
+        }
+
+        double getDouble(int column, int slot) {
+            int b = slot >>> BLOCK_SHIFT;
+            return segments[column][b].getDouble(bases[column][b] + ((slot & BLOCK_MASK) << 3));
+        }
+
+        void putDouble(int column, int slot, double v) {
+            int b = slot >>> BLOCK_SHIFT;
+            segments[column][b].putDouble(bases[column][b] + ((slot & BLOCK_MASK) << 3), v);
         }
 
         @Override
         long key(int slot) {
-            return get(KEY, slot >>> BLOCK_SHIFT, (slot & BLOCK_MASK) << 3);
+            return group(slot).getLong(groupAt(slot) + KEY_OFFSET);
         }
 
         /** Slot of the key, or -1. Hot path. */
@@ -820,49 +880,57 @@ public final class ManagedWindowStore extends PanedWindowStore<ManagedWindowStor
                 return -1;
             }
             int mask = tableCapacity - 1;
-            int i = mix(keyId) & mask;
+            long h = mix(keyId);
+            int tag = (int) (h >>> 32) & ~slotMask;
+            int i = (int) h & mask;
             while (true) {
                 int v = tableGet(i);
                 if (v == 0) {
                     return -1;
                 }
-                if (key(v - 1) == keyId) {
-                    return v - 1;
+                if ((v & ~slotMask) == tag) {
+                    int slot = (v & slotMask) - 1;
+                    if (key(slot) == keyId) {
+                        return slot;
+                    }
                 }
                 i = (i + 1) & mask;
             }
         }
 
-        /** Bytes the next {@link #insert} takes at most: a doubled probe table, column blocks. */
+        @Override
+        int touch(long keyId) {
+            return tableCapacity == 0 ? 0 : tableGet((int) mix(keyId) & (tableCapacity - 1));
+        }
+
+        /** Bytes the next {@link #insert} takes at most: a doubled probe table, blocks. */
         long growthBytes() {
             long bytes = 0;
             if ((size + 1) * 2 > tableCapacity) {
                 bytes += (tableCapacity == 0 ? TABLE_MIN_CAPACITY : tableCapacity * 2L) * 4;
             }
             if ((size & BLOCK_MASK) == 0) {
-                bytes += (long) columns * BLOCK_BYTES;
+                bytes += (long) (columns + GROUP_BLOCKS) * BLOCK_BYTES;
             }
             return bytes;
         }
 
-        /** Adds a slot for a key known to be absent; -1 when memory ran out. */
+        /**
+         * Adds a slot for a key known to be absent; -1 when memory ran out. Only the group's key
+         * and state are written: the columns are written when first needed (see {@link #merge}).
+         */
         int insert(long keyId) {
             if ((size + 1) * 2 > tableCapacity && !growTable()) {
                 return -1;
             }
             int slot = size;
-            int b = slot >>> BLOCK_SHIFT;
-            if (b == blocks && !addBlock()) {
+            if ((slot >>> BLOCK_SHIFT) == blocks && !addBlock()) {
                 return -1;
             }
-            int at = (slot & BLOCK_MASK) << 3;
-            put(KEY, b, at, keyId);
-            put(STATE, b, at, state(NO_CHUNK, 0));
-            putDouble(SUM, b, at, 0.0);
-            putDouble(COMP, b, at, 0.0);
-            putDouble(MIN, b, at, Double.POSITIVE_INFINITY);
-            putDouble(MAX, b, at, Double.NEGATIVE_INFINITY);
-            putDouble(M2, b, at, 0.0);
+            MemorySegment g = group(slot);
+            int at = groupAt(slot);
+            g.putLong(at + KEY_OFFSET, keyId);
+            g.putLong(at + STATE_OFFSET, state(NO_CHUNK, 0));
             size++;
             tableInsert(keyId, slot);
             return slot;
@@ -870,11 +938,12 @@ public final class ManagedWindowStore extends PanedWindowStore<ManagedWindowStor
 
         private void tableInsert(long keyId, int slot) {
             int mask = tableCapacity - 1;
-            int i = mix(keyId) & mask;
+            long h = mix(keyId);
+            int i = (int) h & mask;
             while (tableGet(i) != 0) {
                 i = (i + 1) & mask;
             }
-            tablePut(i, slot + 1);
+            tablePut(i, ((int) (h >>> 32) & ~slotMask) | (slot + 1));
         }
 
         private int tableGet(int i) {
@@ -948,6 +1017,7 @@ public final class ManagedWindowStore extends PanedWindowStore<ManagedWindowStor
             return true;
         }
 
+        /** Adds the group and column blocks of the next 512 slots; false when memory ran out. */
         private boolean addBlock() {
             if (blocks == segments[0].length) {
                 for (int c = 0; c < columns; c++) {
@@ -955,12 +1025,31 @@ public final class ManagedWindowStore extends PanedWindowStore<ManagedWindowStor
                     bases[c] = java.util.Arrays.copyOf(bases[c], blocks * 2);
                     handles[c] = java.util.Arrays.copyOf(handles[c], blocks * 2);
                 }
+                groupSegments = java.util.Arrays.copyOf(groupSegments, blocks * 2 * GROUP_BLOCKS);
+                groupBases = java.util.Arrays.copyOf(groupBases, blocks * 2 * GROUP_BLOCKS);
+                groupHandles = java.util.Arrays.copyOf(groupHandles, blocks * 2 * GROUP_BLOCKS);
+            }
+            int firstGroup = blocks * GROUP_BLOCKS;
+            for (int i = 0; i < GROUP_BLOCKS; i++) {
+                long h = slab.allocate(blockClass);
+                if (h == SlabAllocator.NONE) {
+                    for (int j = 0; j < i; j++) {
+                        slab.free(groupHandles[firstGroup + j], blockClass);
+                    }
+                    return false;
+                }
+                groupHandles[firstGroup + i] = h;
+                groupSegments[firstGroup + i] = slab.segment(h);
+                groupBases[firstGroup + i] = SlabAllocator.offset(h);
             }
             for (int c = 0; c < columns; c++) {
                 long h = slab.allocate(blockClass);
                 if (h == SlabAllocator.NONE) {
                     for (int d = 0; d < c; d++) {
                         slab.free(handles[d][blocks], blockClass);
+                    }
+                    for (int j = 0; j < GROUP_BLOCKS; j++) {
+                        slab.free(groupHandles[firstGroup + j], blockClass);
                     }
                     return false;
                 }
@@ -979,24 +1068,33 @@ public final class ManagedWindowStore extends PanedWindowStore<ManagedWindowStor
 
         /** The summary without the {@code unreduced} raw values still in the chunk. */
         Summary load(int slot, Summary s, int unreduced) {
-            int b = slot >>> BLOCK_SHIFT;
-            int at = (slot & BLOCK_MASK) << 3;
-            long times = get(TIMES, b, at);
-            s.count = (int) get(STATE, b, at) - unreduced;
-            s.sum = getDouble(SUM, b, at);
-            s.compensation = getDouble(COMP, b, at);
-            s.min = getDouble(MIN, b, at);
-            s.max = getDouble(MAX, b, at);
+            MemorySegment g = group(slot);
+            int at = groupAt(slot);
+            long times = g.getLong(at + TIMES_OFFSET);
+            s.count = (int) g.getLong(at + STATE_OFFSET) - unreduced;
+            // Nothing reduced yet: the columns other than FIRST were never written.
+            if (s.count == 0) {
+                s.sum = 0.0;
+                s.compensation = 0.0;
+                s.min = Double.POSITIVE_INFINITY;
+                s.max = Double.NEGATIVE_INFINITY;
+                s.m2 = 0.0;
+            } else {
+                s.sum = getDouble(SUM, slot);
+                s.compensation = getDouble(COMP, slot);
+                s.min = getDouble(MIN, slot);
+                s.max = getDouble(MAX, slot);
+                s.m2 = getDouble(M2, slot);
+            }
             // No shift column: the mean comes from the compensated sum (M2 is shift-invariant).
             s.shift = 0.0;
             s.mean = s.count == 0 ? 0.0 : (s.sum + s.compensation) / s.count;
-            s.m2 = getDouble(M2, b, at);
             s.firstTs = start + (times >>> 32);
-            s.first = getDouble(FIRST, b, at);
+            s.first = getDouble(FIRST, slot);
             s.lastTs = start + (times & 0xFFFF_FFFFL);
-            s.last = getDouble(LAST, b, at);
+            s.last = g.getDouble(at + LAST_OFFSET);
             if (sketch != null && s.hasQuantiles()) {
-                long h = get(SKETCH, b, at);
+                long h = get(SKETCH, slot);
                 s.setSketch(sketch.wrap(slab.segment(h), SlabAllocator.offset(h)));
             }
             return s;
@@ -1004,37 +1102,41 @@ public final class ManagedWindowStore extends PanedWindowStore<ManagedWindowStor
 
         /** Overwrites a slot's summary (restore); raw values are already folded in. */
         void store(int slot, Summary s) {
-            int b = slot >>> BLOCK_SHIFT;
-            int at = (slot & BLOCK_MASK) << 3;
-            put(STATE, b, at, state(NO_CHUNK, (int) s.count));
-            putDouble(SUM, b, at, s.sum);
-            putDouble(COMP, b, at, s.compensation);
-            putDouble(MIN, b, at, s.min);
-            putDouble(MAX, b, at, s.max);
-            putDouble(M2, b, at, s.m2);
-            putDouble(FIRST, b, at, s.first);
-            putDouble(LAST, b, at, s.last);
-            put(TIMES, b, at, ((s.firstTs - start) << 32) | ((s.lastTs - start) & 0xFFFF_FFFFL));
+            MemorySegment g = group(slot);
+            int at = groupAt(slot);
+            g.putLong(at + STATE_OFFSET, state(NO_CHUNK, (int) s.count));
+            putDouble(SUM, slot, s.sum);
+            putDouble(COMP, slot, s.compensation);
+            putDouble(MIN, slot, s.min);
+            putDouble(MAX, slot, s.max);
+            putDouble(M2, slot, s.m2);
+            putDouble(FIRST, slot, s.first);
+            g.putDouble(at + LAST_OFFSET, s.last);
+            g.putLong(
+                    at + TIMES_OFFSET,
+                    ((s.firstTs - start) << 32) | ((s.lastTs - start) & 0xFFFF_FFFFL));
         }
 
-        /** Frees every chunk, column block and table block. */
+        /** Frees every chunk, group block, column block and table block. */
         @Override
         void release() {
             for (int slot = 0; slot < size; slot++) {
-                int b = slot >>> BLOCK_SHIFT;
-                int at = (slot & BLOCK_MASK) << 3;
-                int chunk = (int) (get(STATE, b, at) >>> 32);
+                int chunk = (int) (stateOf(slot) >>> 32);
                 if (chunk != NO_CHUNK) {
                     freeChunk(chunk);
                 }
                 if (sketch != null) {
-                    freeSketch(get(SKETCH, b, at));
+                    freeSketch(get(SKETCH, slot));
                 }
             }
-            for (int c = 0; c < columns; c++) {
-                for (int b = 0; b < blocks; b++) {
+            for (int b = 0; b < blocks; b++) {
+                for (int c = 0; c < columns; c++) {
                     slab.free(handles[c][b], blockClass);
                     segments[c][b] = null;
+                }
+                for (int i = b * GROUP_BLOCKS; i < (b + 1) * GROUP_BLOCKS; i++) {
+                    slab.free(groupHandles[i], blockClass);
+                    groupSegments[i] = null;
                 }
             }
             for (int j = 0; j < tableCapacity >>> TABLE_SHIFT; j++) {
@@ -1047,9 +1149,10 @@ public final class ManagedWindowStore extends PanedWindowStore<ManagedWindowStor
         }
     }
 
-    private static int mix(long key) {
+    /** 64 well-mixed bits of a key: the low ones index the table, the high ones tag entries. */
+    private static long mix(long key) {
         long h = (key ^ (key >>> 30)) * 0xbf58476d1ce4e5b9L;
         h = (h ^ (h >>> 27)) * 0x94d049bb133111ebL;
-        return (int) (h ^ (h >>> 31));
+        return h ^ (h >>> 31);
     }
 }

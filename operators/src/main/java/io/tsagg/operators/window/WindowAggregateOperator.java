@@ -99,6 +99,9 @@ public final class WindowAggregateOperator extends AbstractStreamOperator<Window
      */
     private transient long lastFiredEnd;
 
+    /** Sum of the dictionary entries looked up ahead ({@link #upcoming}): keeps those reads. */
+    private transient int lookedAhead;
+
     // ---------------------------------------------------------------- fired windows updated
     // Since the last watermark, key updatedKeys[i] took a sample for the fired windows ending in
     // [updatedFromEnd[i], updatedToEnd[i]]: emit them again, for that key, at the next watermark.
@@ -517,6 +520,12 @@ public final class WindowAggregateOperator extends AbstractStreamOperator<Window
         emitEnd = end;
         resultRecord.setTimestamp(end - 1);
         store.forEachSummary(start, end, this);
+    }
+
+    /** Looks up the dictionary entry of a key about to be visited: its cache misses start now. */
+    @Override
+    public void upcoming(long keyId) {
+        lookedAhead += dictionary.find(keyId);
     }
 
     /** Emits one result; called by the store for each key of the window being emitted. */

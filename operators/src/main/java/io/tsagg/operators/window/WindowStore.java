@@ -18,6 +18,13 @@ public interface WindowStore extends AutoCloseable {
     @FunctionalInterface
     interface SummaryVisitor {
         void visit(long keyId, Summary summary) throws Exception;
+
+        /**
+         * The key of a visit a few visits ahead: a visitor that looks keys up elsewhere (in a hash
+         * table much larger than the caches) may start that lookup now, so its cache misses overlap
+         * with the visits in between. A hint: it may name keys that are not visited.
+         */
+        default void upcoming(long keyId) {}
     }
 
     /**

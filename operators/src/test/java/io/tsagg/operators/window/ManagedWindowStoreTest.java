@@ -197,6 +197,87 @@ class ManagedWindowStoreTest {
     }
 
     @Test
+    void shouldFindEveryKeyWhenTheProbeTableHasOnlyThreeTagBits() throws Exception {
+        // A 32 GiB budget (pages are taken lazily) needs 29 bits for slot + 1: 3 bits of tag, so
+        // many probes meet entries of other keys with the same tag and must check the key.
+        store.close();
+        pool.close();
+        pool = PagePool.unmanaged(32 * 1024, 32L << 30);
+        store = newStore(pool);
+        int keys = 200_000;
+        for (int round = 0; round < 2; round++) {
+            for (int k = 0; k < keys; k++) {
+                assertThat(store.add(k * 0x9E3779B97F4A7C15L, 0, round, k)).isTrue();
+            }
+        }
+        assertThat(store.liveEntries()).isEqualTo(keys);
+        Map<Long, Summary> w = window(store, 0, 60_000);
+        assertThat(w).hasSize(keys);
+        for (int k = 0; k < keys; k++) {
+            Summary s = w.get(k * 0x9E3779B97F4A7C15L);
+            assertThat(s.count()).as("key %d", k).isEqualTo(2);
+            assertThat(s.sum()).as("key %d", k).isEqualTo(2.0 * k);
+        }
+        assertThat(store.summaryOf(keys * 0x9E3779B97F4A7C15L, 0, 60_000, new Summary())).isFalse();
+    }
+
+    @Test
+    void shouldNameEachKeyToTheVisitorAheadOfItsVisitInLargePanes() throws Exception {
+        int keys = PanedWindowStore.LOOKAHEAD_MIN_SLOTS + 100;
+        for (int k = 0; k < keys; k++) {
+            store.add(k * 31L, 0, 5, 1.0);
+            store.add(k * 31L, SPEC.paneSize(), SPEC.paneSize() + 5, 1.0);
+        }
+        for (long[] window : new long[][] {{0, SPEC.paneSize()}, {0, 2 * SPEC.paneSize()}}) {
+            java.util.List<Long> upcoming = new java.util.ArrayList<>();
+            java.util.List<Long> visited = new java.util.ArrayList<>();
+            store.forEachSummary(
+                    window[0],
+                    window[1],
+                    new WindowStore.SummaryVisitor() {
+                        @Override
+                        public void visit(long keyId, Summary summary) {
+                            // Named LOOKAHEAD visits before its own.
+                            int at = visited.size();
+                            if (at + PanedWindowStore.LOOKAHEAD < keys) {
+                                assertThat(upcoming).hasSize(at + 1);
+                            }
+                            visited.add(keyId);
+                        }
+
+                        @Override
+                        public void upcoming(long keyId) {
+                            upcoming.add(keyId);
+                        }
+                    });
+            assertThat(visited).hasSize(keys);
+            assertThat(upcoming)
+                    .isEqualTo(visited.subList(PanedWindowStore.LOOKAHEAD, visited.size()));
+        }
+    }
+
+    @Test
+    void shouldNotLookAheadInSmallPanes() throws Exception {
+        for (int k = 0; k < 1_000; k++) {
+            store.add(k * 31L, 0, 5, 1.0);
+        }
+        int[] upcoming = new int[1];
+        store.forEachSummary(
+                0,
+                SPEC.paneSize(),
+                new WindowStore.SummaryVisitor() {
+                    @Override
+                    public void visit(long keyId, Summary summary) {}
+
+                    @Override
+                    public void upcoming(long keyId) {
+                        upcoming[0]++;
+                    }
+                });
+        assertThat(upcoming[0]).isZero();
+    }
+
+    @Test
     void shouldFitOneMillionSeriesInOneGibibyte() throws Exception {
         store.close();
         pool.close();
