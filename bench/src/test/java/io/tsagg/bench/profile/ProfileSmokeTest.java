@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Tests for {@link ProfileMain}: a tiny profile (real broker, MiniCluster) counts every sample,
- * sees the pools' budget and the memory they used, and writes its report and charts.
+ * sees the pools' budget and the most memory they used, and writes its report and charts.
  */
 class ProfileSmokeTest {
 
@@ -29,9 +29,14 @@ class ProfileSmokeTest {
 
         assertThat(report.last().samplesIn).isEqualTo(30_000);
         assertThat(report.peak(p -> p.poolBytesBudget)).isPositive();
-        assertThat(report.peak(p -> p.poolBytesInUse))
+        // The pools' high-water mark, not the pages in use: a run this small holds its pages for
+        // a few tens of milliseconds, which a 100 ms sampler can miss (it did, once, in CI); the
+        // high-water mark stays until the operator closes.
+        assertThat(report.peak(p -> p.poolBytesHighWater))
                 .isPositive()
                 .isLessThanOrEqualTo(report.peak(p -> p.poolBytesBudget));
+        assertThat(report.peak(p -> p.poolBytesInUse))
+                .isLessThanOrEqualTo(report.peak(p -> p.poolBytesHighWater));
         // Every page went back to Flink when the job ended.
         assertThat(report.last().poolBytesInUse).isZero();
         assertThat(report.allocatedBytesPerSampleOverall()).isPositive().isFinite();
