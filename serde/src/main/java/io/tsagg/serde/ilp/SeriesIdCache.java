@@ -1,8 +1,12 @@
 package io.tsagg.serde.ilp;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
+import static io.tsagg.serde.ilp.SeriesKeyBuilder.BACKSLASHES;
+import static io.tsagg.serde.ilp.SeriesKeyBuilder.COMMAS;
+import static io.tsagg.serde.ilp.SeriesKeyBuilder.EQUALS;
+import static io.tsagg.serde.ilp.SeriesKeyBuilder.LONG_LE;
+import static io.tsagg.serde.ilp.SeriesKeyBuilder.SPACES;
+import static io.tsagg.serde.ilp.SeriesKeyBuilder.zeroBytes;
+
 import java.util.Arrays;
 
 /**
@@ -67,14 +71,6 @@ final class SeriesIdCache {
 
     static final int BYPASS_LINES = 16 * CHECK_EVERY;
 
-    private static final VarHandle LONG_LE =
-            MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final long ONES = 0x0101_0101_0101_0101L;
-    private static final long HIGHS = 0x8080_8080_8080_8080L;
-    private static final long COMMAS = ',' * ONES;
-    private static final long EQUALS = '=' * ONES;
-    private static final long SPACES = ' ' * ONES;
-    private static final long BACKSLASHES = '\\' * ONES;
     private static final long MULTIPLIER = 0x9E37_79B9_7F4A_7C15L;
 
     /** One series section and the ids of the fields seen with it. */
@@ -523,10 +519,5 @@ final class SeriesIdCache {
 
     private static long mix(long h, long w) {
         return Long.rotateLeft((h ^ w) * MULTIPLIER, 29);
-    }
-
-    /** The high bit of each zero byte of {@code x}; bytes above the lowest may be false hits. */
-    private static long zeroBytes(long x) {
-        return (x - ONES) & ~x & HIGHS;
     }
 }

@@ -38,14 +38,18 @@ public final class SeriesKeyBuilder {
     /** The bytes {@link #scan} treats specially: {@code , = space \\}. */
     private static final boolean[] SPECIAL = new boolean[256];
 
-    private static final VarHandle LONG_LE =
+    /**
+     * Little-endian words of a byte array; with the masks below, shared with {@link SeriesIdCache}.
+     */
+    static final VarHandle LONG_LE =
             MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final long ONES = 0x0101_0101_0101_0101L;
-    private static final long HIGHS = 0x8080_8080_8080_8080L;
-    private static final long COMMAS = ',' * ONES;
-    private static final long EQUALS = '=' * ONES;
-    private static final long SPACES = ' ' * ONES;
-    private static final long BACKSLASHES = '\\' * ONES;
+
+    static final long ONES = 0x0101_0101_0101_0101L;
+    static final long HIGHS = 0x8080_8080_8080_8080L;
+    static final long COMMAS = ',' * ONES;
+    static final long EQUALS = '=' * ONES;
+    static final long SPACES = ' ' * ONES;
+    static final long BACKSLASHES = '\\' * ONES;
 
     static {
         SPECIAL[','] = true;
@@ -327,7 +331,7 @@ public final class SeriesKeyBuilder {
     }
 
     /** The high bit of each zero byte of {@code x}; bytes above the lowest may be false hits. */
-    private static long zeroBytes(long x) {
+    static long zeroBytes(long x) {
         return (x - ONES) & ~x & HIGHS;
     }
 
