@@ -24,9 +24,12 @@ import org.slf4j.LoggerFactory;
  *       fast).
  * </ul>
  *
- * The system property {@value #PROPERTY} ({@code scalar} or {@code vector}) forces a choice; {@code
- * vector} skips the performance checks but cannot conjure the module: without it the scalar twin
- * runs and a warning says so.
+ * <p>The vector kernels are then warmed up on a daemon thread ({@link KernelWarmup}), so the first
+ * windows do not run the Vector API's uncompiled fallback.
+ *
+ * <p>The system property {@value #PROPERTY} ({@code scalar} or {@code vector}) forces a choice;
+ * {@code vector} skips the performance checks but cannot conjure the module: without it the scalar
+ * twin runs and a warning says so.
  *
  * <p>{@code PanamaStatsKernels} is loaded reflectively, only after the module was found, so this
  * class and the scalar path work on a JVM started without {@code --add-modules}.
@@ -199,6 +202,9 @@ public final class StatsKernelsProvider {
                 LOG.info("Statistics kernels: {} ({})", k.name(), d.reason());
             } else {
                 LOG.warn("Statistics kernels: {} ({})", k.name(), d.reason());
+            }
+            if (d.vector()) {
+                KernelWarmup.start(k);
             }
             return k;
         }
