@@ -197,6 +197,60 @@ class ManagedWindowStoreTest {
     }
 
     @Test
+    void shouldStartChunksAtTheClassNineInTenSlotsOfTheLastReleasedPaneReached() throws Exception {
+        store.add(1L, 0, 5, 1.0);
+        long oneKeySmallestChunk = store.bytesUsed();
+        store.dropPanesBefore(Long.MAX_VALUE);
+        assertThat(store.firstChunkClass()).as("a pane of one slot tells nothing").isZero();
+        // 1,000 keys of 100 samples each: chunks of 127 values (class 4, 1 KiB).
+        double sum = 0;
+        for (int i = 0; i < 100; i++) {
+            for (int k = 0; k < 1_000; k++) {
+                store.add(k * 31L, 0, 5 + i, k + i);
+                sum += k + i;
+            }
+        }
+        assertThat(window(store, 0, 60_000).values().stream().mapToDouble(Summary::sum).sum())
+                .isEqualTo(sum);
+        store.dropPanesBefore(Long.MAX_VALUE);
+        assertThat(store.firstChunkClass()).isEqualTo(4);
+        store.add(1L, 20_000, 20_005, 1.0);
+        assertThat(store.bytesUsed() - oneKeySmallestChunk)
+                .as("one key's first chunk: 1 KiB instead of 64 bytes")
+                .isEqualTo(1_024 - 64);
+        // The same statistics as when chunks grew from the smallest class.
+        HeapWindowStore reference = new HeapWindowStore();
+        reference.add(1L, 20_000, 20_005, 1.0);
+        for (int i = 0; i < 130; i++) {
+            for (int k = 0; k < 1_000; k++) {
+                store.add(k * 31L, 20_000, 20_010 + i, k * 0.5 + i);
+                reference.add(k * 31L, 20_000, 20_010 + i, k * 0.5 + i);
+            }
+        }
+        assertSame(window(store, 0, 60_000), window(reference, 0, 60_000), 0);
+        reference.close();
+    }
+
+    @Test
+    void shouldStartChunksSmallWhenFewerThanNineInTenSlotsGrew() throws Exception {
+        // 850 of 1,000 keys with 100 samples, 150 with one: 85% reached class 4.
+        for (int k = 0; k < 1_000; k++) {
+            int samples = k < 850 ? 100 : 1;
+            for (int i = 0; i < samples; i++) {
+                store.add(k * 31L, 0, 5 + i, i);
+            }
+        }
+        store.dropPanesBefore(Long.MAX_VALUE);
+        assertThat(store.firstChunkClass()).isZero();
+        assertThat(ManagedWindowStore.classReachedByNineInTen(new int[] {1, 0, 9, 0, 0, 0, 0}, 10))
+                .isEqualTo(2);
+        assertThat(ManagedWindowStore.classReachedByNineInTen(new int[] {2, 0, 8, 0, 0, 0, 0}, 10))
+                .isZero();
+        assertThat(ManagedWindowStore.classReachedByNineInTen(new int[] {0, 1, 3, 6, 0, 0, 0}, 10))
+                .isEqualTo(2);
+    }
+
+    @Test
     void shouldFindEveryKeyWhenTheProbeTableHasOnlyThreeTagBits() throws Exception {
         // A 32 GiB budget (pages are taken lazily) needs 29 bits for slot + 1: 3 bits of tag, so
         // many probes meet entries of other keys with the same tag and must check the key.
