@@ -12,20 +12,39 @@ import jdk.incubator.vector.VectorSpecies;
  * {@code long[]} with the preferred species. Loaded only by {@link StatsKernelsProvider}, and only
  * when the module is present, so the rest of the job never links against the incubator module.
  *
- * <p>Loop shape of {@link #moments}: one vector accumulator set (the body is 14 vector operations,
- * throughput-bound, so a second set adds nothing but register pressure), then the lanes and the
- * scalar tail of fewer than {@code LANES} values are reduced in a fixed order through {@link
- * ChunkMoments}' scratch, so results are deterministic. The shape is chosen for C2 on JDK 17, which
- * otherwise boxes vectors (allocates) in some compilations: a method small enough that every Vector
- * API call is inlined, and no vector live after the loop (see the comments in the code). Measured
- * with {@code StatsKernelsBenchmark} and {@code -prof gc}: 0 B per call at every size. Stateless
- * and thread-safe.
+ * <p>Loop shape of {@link #moments}: two vectors per iteration into two independent accumulator
+ * sets (the TwoSum and FMA chains of one set would otherwise bound the loop by their latency), then
+ * the lanes and the scalar tail of fewer than {@code 2 * LANES} values are reduced in a fixed order
+ * through {@link ChunkMoments}' scratch, so results are deterministic. The body is throughput-bound
+ * on the floating-point pipes: 25 vector operations per two vectors, some of the additions written
+ * as {@code fma(a, ±1, b)} (the same value) so that they run on the FMA pipes beside the adder
+ * pipes. Min and max are a compare and a blend on doubles, cheaper than Java's {@code
+ * lanewise(MIN)}; the cases where that order differs from {@link Math#min(double, double)} (NaN,
+ * {@code -0.0} against {@code 0.0}) are fixed after the loop, see {@link #finishLanes}.
+ *
+ * <p>The shape is chosen for C2 on JDK 17, which otherwise boxes vectors (allocates) in some
+ * compilations: a method small enough that every Vector API call is inlined, no inner loop, and no
+ * vector live after the loop (the accumulators are stored in the last iteration). Measured with
+ * {@code StatsKernelsBenchmark}, {@code KernelsCpuTime} and {@code -prof gc}: 0 B per call at every
+ * size. Stateless and thread-safe.
  */
 final class PanamaStatsKernels implements StatsKernels {
     private static final VectorSpecies<Double> DOUBLES = DoubleVector.SPECIES_PREFERRED;
     private static final VectorSpecies<Long> LONGS = LongVector.SPECIES_PREFERRED;
     private static final int LANES = DOUBLES.length();
     private static final int LONG_LANES = LONGS.length();
+    private static final long NEGATIVE_ZERO_BITS = Double.doubleToRawLongBits(-0.0);
+    private static final long POSITIVE_ZERO_BITS = 0L;
+
+    // Offsets of the accumulators in ChunkMoments.lanes, LANES values each.
+    private static final int SUM_0 = 0;
+    private static final int COMP_0 = LANES;
+    private static final int SQUARES_0 = 2 * LANES;
+    private static final int SUM_1 = 3 * LANES;
+    private static final int COMP_1 = 4 * LANES;
+    private static final int SQUARES_1 = 5 * LANES;
+    private static final int MIN = 6 * LANES;
+    private static final int MAX = 7 * LANES;
 
     private final String name = "vector(" + DOUBLES.vectorBitSize() + "-bit)";
 
@@ -46,38 +65,59 @@ final class PanamaStatsKernels implements StatsKernels {
     public ChunkMoments moments(double[] values, int from, int to, ChunkMoments out) {
         Objects.checkFromToIndex(from, to, values.length);
         final int n = to - from;
-        if (n < LANES) {
+        if (n < 2 * LANES) {
             return ScalarStatsKernels.INSTANCE.moments(values, from, to, out);
         }
         final double k = values[from];
-        final int bound = from + (n & -LANES);
-        final DoubleVector vk = DoubleVector.broadcast(DOUBLES, k);
-        DoubleVector s = DoubleVector.zero(DOUBLES);
-        DoubleVector c = s;
-        DoubleVector q = s;
-        LongVector mn = LongVector.broadcast(LONGS, Long.MAX_VALUE);
-        LongVector mx = LongVector.broadcast(LONGS, Long.MIN_VALUE);
+        final int bound = from + (n & -(2 * LANES));
+        final DoubleVector negK = DoubleVector.broadcast(DOUBLES, -k);
+        final DoubleVector one = DoubleVector.broadcast(DOUBLES, 1.0);
+        final DoubleVector minusOne = DoubleVector.broadcast(DOUBLES, -1.0);
+        DoubleVector s0 = DoubleVector.zero(DOUBLES);
+        DoubleVector c0 = s0;
+        DoubleVector q0 = s0;
+        DoubleVector s1 = s0;
+        DoubleVector c1 = s0;
+        DoubleVector q1 = s0;
+        DoubleVector mn = DoubleVector.broadcast(DOUBLES, Double.POSITIVE_INFINITY);
+        DoubleVector mx = DoubleVector.broadcast(DOUBLES, Double.NEGATIVE_INFINITY);
         final double[] lanes = out.lanes;
-        final long[] longLanes = out.longLanes;
-        for (int i = from; i < bound; i += LANES) {
-            final DoubleVector x = DoubleVector.fromArray(DOUBLES, values, i);
-            final DoubleVector t = s.add(x);
-            final DoubleVector b = t.sub(s);
-            c = c.add(s.sub(t.sub(b)).add(x.sub(b)));
-            s = t;
-            final DoubleVector d = x.sub(vk);
-            q = d.fma(d, q);
-            final LongVector o = ordered(x);
-            mn = mn.min(o);
-            mx = mx.max(o);
-            // Stored every step (to L1, beside the 14 vector operations) so that no vector is
-            // used after the loop: C2 then never needs a box at the loop exit. Storing after the
-            // loop allocated 192 to 480 B per call in some JIT runs and not in others.
-            s.intoArray(lanes, 0);
-            c.intoArray(lanes, LANES);
-            q.intoArray(lanes, 2 * LANES);
-            mn.intoArray(longLanes, 0);
-            mx.intoArray(longLanes, LANES);
+        for (int i = from; i < bound; i += 2 * LANES) {
+            final DoubleVector x0 = DoubleVector.fromArray(DOUBLES, values, i);
+            final DoubleVector x1 = DoubleVector.fromArray(DOUBLES, values, i + LANES);
+            // TwoSum; x - b as fma(b, -1, x) and x - k as fma(x, 1, -k): the same values, computed
+            // on the FMA pipes, which the adds would otherwise leave idle.
+            DoubleVector t = s0.add(x0);
+            DoubleVector b = t.sub(s0);
+            c0 = c0.add(s0.sub(t.sub(b)).add(b.fma(minusOne, x0)));
+            s0 = t;
+            t = s1.add(x1);
+            b = t.sub(s1);
+            c1 = c1.add(s1.sub(t.sub(b)).add(b.fma(minusOne, x1)));
+            s1 = t;
+            DoubleVector d = x0.fma(one, negK);
+            q0 = d.fma(d, q0);
+            d = x1.fma(one, negK);
+            q1 = d.fma(d, q1);
+            // One compare orders the pair, so min and max take one compare and blend each.
+            final VectorMask<Double> lower = x0.lt(x1);
+            final DoubleVector lo = x1.blend(x0, lower);
+            final DoubleVector hi = x0.blend(x1, lower);
+            mn = mn.blend(lo, lo.lt(mn));
+            mx = mx.blend(hi, mx.lt(hi));
+            if (i + 2 * LANES >= bound) {
+                // Stored in the last iteration, so that no vector is used after the loop: C2 then
+                // never needs a box at the loop exit. Storing after the loop allocated 192 to 480
+                // B per call in some JIT runs and not in others.
+                s0.intoArray(lanes, SUM_0);
+                c0.intoArray(lanes, COMP_0);
+                q0.intoArray(lanes, SQUARES_0);
+                s1.intoArray(lanes, SUM_1);
+                c1.intoArray(lanes, COMP_1);
+                q1.intoArray(lanes, SQUARES_1);
+                mn.intoArray(lanes, MIN);
+                mx.intoArray(lanes, MAX);
+            }
         }
         return finishLanes(values, from, bound, to, k, out);
     }
@@ -92,20 +132,24 @@ final class PanamaStatsKernels implements StatsKernels {
     private static ChunkMoments finishLanes(
             double[] values, int from, int tail, int to, double k, ChunkMoments out) {
         final double[] lanes = out.lanes;
-        final long[] longLanes = out.longLanes;
         double s = 0.0;
         double c = 0.0;
         double q = 0.0;
-        long mn = Long.MAX_VALUE;
-        long mx = Long.MIN_VALUE;
+        double mn = Double.POSITIVE_INFINITY;
+        double mx = Double.NEGATIVE_INFINITY;
+        for (int set = 0; set < 2; set++) {
+            final int base = set * SUM_1;
+            for (int j = 0; j < LANES; j++) {
+                final double d = lanes[base + SUM_0 + j];
+                final double t = s + d;
+                c += ChunkMoments.twoSumError(s, d, t) + lanes[base + COMP_0 + j];
+                s = t;
+                q += lanes[base + SQUARES_0 + j];
+            }
+        }
         for (int j = 0; j < LANES; j++) {
-            final double d = lanes[j];
-            final double t = s + d;
-            c += ChunkMoments.twoSumError(s, d, t) + lanes[LANES + j];
-            s = t;
-            q += lanes[2 * LANES + j];
-            mn = Math.min(mn, longLanes[j]);
-            mx = Math.max(mx, longLanes[LANES + j]);
+            mn = lanes[MIN + j] < mn ? lanes[MIN + j] : mn;
+            mx = mx < lanes[MAX + j] ? lanes[MAX + j] : mx;
         }
         for (int i = tail; i < to; i++) {
             final double x = values[i];
@@ -114,48 +158,48 @@ final class PanamaStatsKernels implements StatsKernels {
             s = t;
             final double d = x - k;
             q += d * d;
-            final long o = ordered(Double.doubleToRawLongBits(x));
-            mn = Math.min(mn, o);
-            mx = Math.max(mx, o);
+            mn = x < mn ? x : mn;
+            mx = mx < x ? x : mx;
         }
-        double min = unordered(mn);
-        double max = unordered(mx);
         if (Double.isNaN(s + c)) {
-            // Rare path: a NaN or an infinity (TwoSum turns one into a NaN). Math.min/max order
-            // NaN unlike the integer order of ordered(), so redo min and max their way.
-            min = Double.POSITIVE_INFINITY;
-            max = Double.NEGATIVE_INFINITY;
+            // Rare path: a NaN or an infinity (TwoSum turns one into a NaN). Compare and blend
+            // skip a NaN, which Math.min/max return, so redo min and max their way.
+            mn = Double.POSITIVE_INFINITY;
+            mx = Double.NEGATIVE_INFINITY;
             for (int i = from; i < to; i++) {
-                min = Math.min(min, values[i]);
-                max = Math.max(max, values[i]);
+                mn = Math.min(mn, values[i]);
+                mx = Math.max(mx, values[i]);
+            }
+        } else {
+            // Compare and blend do not order -0.0 below 0.0, Math.min/max do: when the minimum
+            // (maximum) is a zero, its sign says whether any -0.0 (0.0) is in the chunk.
+            if (mn == 0.0) {
+                mn = containsBits(values, from, to, NEGATIVE_ZERO_BITS) ? -0.0 : 0.0;
+            }
+            if (mx == 0.0) {
+                mx = containsBits(values, from, to, POSITIVE_ZERO_BITS) ? 0.0 : -0.0;
             }
         }
-        return out.finish(to - from, k, s, c, q, min, max);
+        return out.finish(to - from, k, s, c, q, mn, mx);
     }
 
-    /**
-     * The bits of {@code x} as longs whose signed order is the order of {@link Math#min(double,
-     * double)} on non-NaN values ({@code -0.0 < 0.0}): negative values get their magnitude bits
-     * flipped. Its own inverse. One integer min/max per lane is 3 to 4 times cheaper than the NaN-
-     * and zero-aware {@code lanewise(MIN)} on AVX-512 (measured on JDK 17 and 25 with a loop over
-     * 4096 values, 0.16 against 0.58 ns per value).
-     */
-    private static LongVector ordered(DoubleVector x) {
-        return ordered(x.reinterpretAsLongs());
-    }
-
-    private static long ordered(long bits) {
-        return bits ^ ((bits >> 63) >>> 1);
-    }
-
-    private static double unordered(long key) {
-        return Double.longBitsToDouble(key ^ ((key >> 63) >>> 1));
-    }
-
-    private static LongVector ordered(LongVector bits) {
-        return bits.lanewise(
-                VectorOperators.XOR,
-                bits.lanewise(VectorOperators.ASHR, 63).lanewise(VectorOperators.LSHR, 1));
+    /** Whether a value of {@code values[from, to)} has the raw bits {@code bits}. */
+    private static boolean containsBits(double[] values, int from, int to, long bits) {
+        int i = from;
+        final int bound = from + ((to - from) & -LANES);
+        final LongVector target = LongVector.broadcast(LONGS, bits);
+        for (; i < bound; i += LANES) {
+            final LongVector v = DoubleVector.fromArray(DOUBLES, values, i).reinterpretAsLongs();
+            if (v.eq(target).anyTrue()) {
+                return true;
+            }
+        }
+        for (; i < to; i++) {
+            if (Double.doubleToRawLongBits(values[i]) == bits) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Hot path. */

@@ -102,6 +102,48 @@ abstract class StatsKernelsContract {
     }
 
     @Test
+    void shouldOrderSignedZerosAsMathMinAndMaxDoWhenAZeroIsTheSmallestOrLargestOfManyValues() {
+        long seed = KernelData.SEED;
+        SplittableRandom r = new SplittableRandom(seed);
+        for (int n : new int[] {16, 17, 255, 1000, 1023, 4096}) {
+            for (double sign : new double[] {1.0, -1.0}) {
+                double[] v = KernelData.values(Shape.UNIFORM, 0, n, r.nextLong());
+                for (int i = 0; i < n; i++) {
+                    v[i] = sign * (1.0 + v[i]); // all of one sign, so a zero is the min or max
+                }
+                int a = r.nextInt(n);
+                int b = r.nextInt(n);
+                for (double[] zeros :
+                        new double[][] {{0.0, 0.0}, {-0.0, -0.0}, {0.0, -0.0}, {-0.0, 0.0}}) {
+                    double[] w = v.clone();
+                    w[a] = zeros[0];
+                    w[b] = zeros[1];
+                    ChunkMoments m = kernels().moments(w, 0, n, out);
+                    String why =
+                            "seed "
+                                    + seed
+                                    + ", n "
+                                    + n
+                                    + ", zeros "
+                                    + zeros[0]
+                                    + " at "
+                                    + a
+                                    + ", "
+                                    + zeros[1]
+                                    + " at "
+                                    + b;
+                    assertThat(Double.doubleToRawLongBits(m.min()))
+                            .as(why)
+                            .isEqualTo(Double.doubleToRawLongBits(min(w, 0, n)));
+                    assertThat(Double.doubleToRawLongBits(m.max()))
+                            .as(why)
+                            .isEqualTo(Double.doubleToRawLongBits(max(w, 0, n)));
+                }
+            }
+        }
+    }
+
+    @Test
     void shouldReturnNaNStatisticsWhenChunkHoldsNaN() {
         for (int n : new int[] {1, 5, 8, 16, 33, 100}) {
             for (int at : new int[] {0, n / 2, n - 1}) {
