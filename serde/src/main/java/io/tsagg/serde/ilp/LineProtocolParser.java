@@ -39,7 +39,7 @@ import java.util.Objects;
  * arena's new keys, so the reader announces it once (the set of announced ids, 16 bytes a slot,
  * grows with the keys a parser has seen). The ids of series sections and field keys seen before
  * come from a {@link SeriesIdCache} (bytes compared, nothing built or hashed; it grows with the
- * series, to at most about 17 MiB per parser). Reusable, not thread-safe: one per reader.
+ * series, to at most 16.5 MiB per parser). Reusable, not thread-safe: one per reader.
  */
 public final class LineProtocolParser {
     public static final int DEFAULT_MAX_LINE_BYTES = 64 * 1024;

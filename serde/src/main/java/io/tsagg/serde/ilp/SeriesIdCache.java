@@ -7,8 +7,6 @@ import static io.tsagg.serde.ilp.SeriesKeyBuilder.LONG_LE;
 import static io.tsagg.serde.ilp.SeriesKeyBuilder.SPACES;
 import static io.tsagg.serde.ilp.SeriesKeyBuilder.zeroBytes;
 
-import java.util.Arrays;
-
 /**
  * The group-key ids of recently seen series, by the bytes they were written with: for a line whose
  * series section (measurement and tags, exactly as in the input) and field key were parsed before,
@@ -22,24 +20,51 @@ import java.util.Arrays;
  * backslashes are cached ({@code \}-escapes take the builder's path every time), and only entries
  * of sections that parsed: a line that hits cannot be one the builder would reject there.
  *
- * <p><b>Layout.</b> Open addressing: a section's hash picks a home slot and an entry lives in one
- * of the {@value #PROBES} slots from there; the hashes sit in a {@code long[]} of their own, so a
- * lookup reads one or two cache lines of it and touches an entry only when its hash matches. The
- * table starts at {@value #MIN_SLOTS} slots and doubles whenever half of them are used (or a window
- * is full once a quarter are), up to {@value #MAX_SLOTS}; there it keeps filling free slots while
- * the byte cap below allows (32,000-43,000 series of 3 fields per parser; the end-to-end bench runs
- * 10,000). After that a new series whose window is full replaces one of its window's entries (its
- * fields with it). A lookup reads the whole window, so an entry can be moved out of its slot
- * without breaking others' chains: once the byte cap below stops new entries, a series whose window
- * is empty takes an entry from elsewhere in the table.
+ * <p><b>Layout.</b> A hit should cost few cache misses: with 10,000 series the entries are rarely
+ * in the CPU caches next to Kafka's and Flink's buffers (bench/results/2026-11-26/profile-final).
+ * So all a hit reads sits in two flat arrays. The table is a {@code long[]} of slots, each the top
+ * 40 bits of a section's hash (its tag) over the word offset of its entry in the arena (24 bits; 0
+ * for a slot never used); the hash's top bits pick a home slot and an entry's slot is one of the
+ * {@value #PROBES} from there, so a lookup reads 64 bytes of slots. The arena is a {@code long[]}
+ * of entries, each a record of words with its section and field records side by side:
+ *
+ * <pre>
+ * word 0      tag of the section's hash (0: a dead entry) | the entry's size in words (24 bits)
+ * word 1      section length, field count, field capacity, field-key bytes, long-key words used
+ * 2 ..        the section's bytes, little-endian, zero-padded to s words
+ * 2 + s ..    field records, 3 words each (key word 0, key word 1, id), for the field capacity
+ * then        the bytes of long keys, each zero-padded to whole words
+ * </pre>
+ *
+ * A field key of up to 15 bytes is stored with its {@code =} in two little-endian zero-padded words
+ * (where the {@code =} is tells its length), compared with two word loads; a longer key is stored
+ * after the field records (key word 1 is then {@link #LONG_KEY}, word 0 says where) and compared
+ * word by word. So a hit of the benchmark's {@code cpu} series (54-byte section, 3 fields) reads
+ * the table's window and 144 adjacent bytes of the arena, where it read seven lines spread over the
+ * heap (slot, reference, entry object, section, ends, key words, ids) before.
+ *
+ * <p><b>Growth.</b> The table starts at {@value #MIN_SLOTS} slots and doubles whenever half of them
+ * are used (or a window is full once a quarter are), up to {@value #MAX_SLOTS}; there it keeps
+ * filling free slots while the byte cap below allows (196,608 series of one field fill all 65,536
+ * slots with 9.5 MiB of entries in {@code SeriesIdCacheTest}; the end-to-end bench runs 10,000).
+ * After that a new series whose window is full replaces one of its window's entries (its fields
+ * with it), in place if the section fits the entry's room. A lookup reads the whole window, so an
+ * entry can be moved out of its slot without breaking others' chains: once the byte cap below stops
+ * new entries, a series whose window is empty takes an entry from elsewhere in the table. An entry
+ * starts with room for {@value #INITIAL_FIELDS} fields; one that outgrows its room grows where it
+ * is if it is the arena's last, else moves to the arena's end and leaves its old words dead. Dead
+ * words are reclaimed by compaction (live entries slide down in order, their slots are updated)
+ * when an allocation does not fit and a quarter of the arena is dead (a sixteenth once it is at its
+ * cap, so that a full arena is not copied for a few words), and when the table grows.
  *
  * <p><b>Memory.</b> A section of at most {@value #MAX_SERIES_BYTES} bytes, at most {@value
- * #MAX_FIELDS} fields and {@value #MAX_FIELD_BYTES} bytes of field keys per entry; the entries'
- * arrays (counted with 16 bytes of header each, plus {@value #ENTRY_BYTES} bytes per entry) are
- * capped at {@value #MAX_ENTRY_BYTES} bytes: past that the table neither grows nor makes new
- * entries, only reuses its own. So at most 16 MiB + 2 KiB of entries and 768 KiB of slot arrays per
- * parser; a {@code cpu} series of 3 fields takes about 400 bytes. Entries are reused when replaced
- * and kept when the table grows. Not thread-safe; one per parser.
+ * #MAX_FIELDS} fields and {@value #MAX_FIELD_BYTES} bytes of field keys per entry. The arena starts
+ * at {@value #INITIAL_ARENA_WORDS} words and doubles as needed up to {@value #MAX_ENTRY_BYTES}
+ * bytes, live and dead entries together; new entries stop once the live ones ({@link
+ * #entryBytes()}) reach the cap or none fits, after which entries are only reused. So at most 16
+ * MiB of arena and 512 KiB of table per parser; a {@code cpu} series of 3 fields takes 168 bytes
+ * (16 of header, 56 of section, 4 field records of 24), 10,000 of them 1.6 MiB. Nothing is
+ * allocated once the arena and table have their size. Not thread-safe; one per parser.
  */
 final class SeriesIdCache {
     static final int MIN_SLOTS = 2048;
@@ -52,13 +77,8 @@ final class SeriesIdCache {
     static final int MAX_FIELDS = 32;
     static final int MAX_FIELD_BYTES = 512;
 
-    /** The cap on the bytes of all entries ({@link #entryBytes()}). */
+    /** The cap on the arena, so on the bytes of all entries ({@link #entryBytes()}). */
     static final long MAX_ENTRY_BYTES = 16L << 20;
-
-    /** What an entry object counts for besides its arrays (header, fields, five references). */
-    static final int ENTRY_BYTES = 64;
-
-    private static final int ARRAY_HEADER_BYTES = 16;
 
     /**
      * Lookups per hit-rate check, and the lines left to the builder alone when fewer than a quarter
@@ -73,43 +93,58 @@ final class SeriesIdCache {
 
     private static final long MULTIPLIER = 0x9E37_79B9_7F4A_7C15L;
 
-    /** One series section and the ids of the fields seen with it. */
-    private static final class Entry {
-        static final int INITIAL_SERIES_BYTES = 64;
+    // ---------------------------------------------------------------- table slots
 
-        long hash;
-        int seriesLength;
-        byte[] series = new byte[INITIAL_SERIES_BYTES];
-        int fieldCount;
-        int[] fieldEnds = new int[4];
-        long[] ids = new long[4];
-        byte[] fieldKeys = new byte[64];
+    /** A slot: the section's hash above these bits, its entry's arena offset in them. */
+    private static final int OFFSET_BITS = 24;
 
-        /** Each field key and its {@code =}, if at most 16 bytes: little-endian, zero-padded. */
-        long[] keyWords = new long[8];
+    private static final long OFFSET_MASK = (1L << OFFSET_BITS) - 1;
+    private static final long TAG_MASK = ~OFFSET_MASK;
 
-        /** What this entry counts for in {@link #entryBytes}. */
-        long bytes() {
-            return ENTRY_BYTES
-                    + 5 * ARRAY_HEADER_BYTES
-                    + series.length
-                    + 4L * fieldEnds.length
-                    + 8L * ids.length
-                    + fieldKeys.length
-                    + 8L * keyWords.length;
-        }
-    }
+    /** Set in every hash, so a used slot and a live entry's first word are never 0 there. */
+    private static final long TAG_BIT = 1L << OFFSET_BITS;
 
-    // ---------------------------------------------------------------- table
+    // ---------------------------------------------------------------- entry records
 
-    /** The hash of each slot's section, never 0; 0 marks a slot never used. */
-    private long[] hashes = new long[MIN_SLOTS];
+    static final int INITIAL_ARENA_WORDS = 8 * 1024;
+    static final int MAX_ARENA_WORDS = (int) (MAX_ENTRY_BYTES / Long.BYTES);
 
-    private Entry[] entries = new Entry[MIN_SLOTS];
+    /** Word 0: the tag of the section's hash (cleared when dead) and the entry's size in words. */
+    private static final int HEAD = 0;
+
+    /** Word 1: lengths and counts, see {@link #meta}. */
+    private static final int META = 1;
+
+    /** Word 2 on: the section's bytes, then the field records, then long keys' bytes. */
+    private static final int SERIES = 2;
+
+    /** Key word 0, key word 1, id. */
+    private static final int FIELD_WORDS = 3;
+
+    static final int INITIAL_FIELDS = 4;
+
+    /**
+     * Key word 1 of a field whose key and {@code =} take more than 16 bytes; word 0 is then the
+     * key's word offset among the entry's long-key words (high half) and its length (low half).
+     * Never a short key's word 1, which is 0 or holds its {@code =}.
+     */
+    static final long LONG_KEY = -1L;
+
+    // ---------------------------------------------------------------- state
+
+    private long[] table = new long[MIN_SLOTS];
     private int mask = MIN_SLOTS - 1;
     private int shift = Long.SIZE - Integer.numberOfTrailingZeros(MIN_SLOTS);
     private int size;
-    private long entryBytes;
+
+    private long[] arena = new long[INITIAL_ARENA_WORDS];
+
+    /** The first word after the last entry. */
+    private int top;
+
+    private int liveWords;
+    private int deadWords;
+    private int compactions;
 
     /** Picks the entry a full probe window gives up. */
     private int victim;
@@ -119,8 +154,13 @@ final class SeriesIdCache {
 
     // ---------------------------------------------------------------- current line
 
-    /** The entry of the current line, or null (a miss that is not cached). */
-    private Entry current;
+    /** The arena offset of the current line's entry, or -1 (a miss that is not cached). */
+    private int current = -1;
+
+    /** The slot of the current entry, and the offset of its first field record. */
+    private int currentSlot;
+
+    private int currentFields;
 
     /** The hash, start and length of the section that missed ({@code missLength < 0}: uncached). */
     private long missHash;
@@ -142,7 +182,7 @@ final class SeriesIdCache {
      * section for {@link #insert} if it can be cached. Hot path.
      */
     int lookup(byte[] b, int p, int end) {
-        current = null;
+        current = -1;
         missLength = -1;
         if (bypass > 0) {
             bypass--;
@@ -157,6 +197,7 @@ final class SeriesIdCache {
         }
         final int limit = Math.min(end, p + MAX_SERIES_BYTES);
         long h = 0;
+        long tail = 0; // the section's last, partial word (zero-padded), 0 if none
         int i = p;
         int space = -1;
         // Hashes whole words up to the first space; a backslash first means "not cached".
@@ -168,7 +209,8 @@ final class SeriesIdCache {
                 if (b[i + j] != ' ') {
                     return -1;
                 }
-                h = mix(h, w & ~(-1L << (j << 3)));
+                tail = w & ~(-1L << (j << 3));
+                h = mix(h, tail);
                 space = i + j;
                 break;
             }
@@ -176,9 +218,8 @@ final class SeriesIdCache {
             i += Long.BYTES;
         }
         if (space < 0) {
-            long w = 0;
-            int shift = 0;
-            for (; i < limit; i++, shift += 8) {
+            int bits = 0;
+            for (; i < limit; i++, bits += 8) {
                 final byte c = b[i];
                 if (c == ' ') {
                     space = i;
@@ -187,24 +228,28 @@ final class SeriesIdCache {
                 if (c == '\\') {
                     return -1;
                 }
-                w |= (c & 0xFFL) << shift;
+                tail |= (c & 0xFFL) << bits;
             }
             if (space < 0) {
                 return -1; // no space: longer than the limit, or no field set (an error)
             }
-            h = mix(h, w);
+            h = mix(h, tail);
         }
         final int length = space - p;
-        h = mix(h, length) | 1L; // never 0, the mark of an unused slot
+        h = finish(mix(h, length));
+        final long tag = h & TAG_MASK;
         // The whole window, holes and all: entries may sit past an unused slot (see usedSlot).
-        final long[] hs = hashes;
-        int s = home(h);
+        final long[] t = table;
+        final long[] a = arena;
+        int s = (int) (h >>> shift);
         for (int k = 0; k < PROBES; k++, s = (s + 1) & mask) {
-            final long stored = hs[s];
-            if (stored == h) {
-                final Entry e = entries[s];
-                if (e.seriesLength == length && Arrays.equals(e.series, 0, length, b, p, space)) {
-                    current = e;
+            final long slot = t[s];
+            if ((slot & TAG_MASK) == tag) {
+                final int o = (int) (slot & OFFSET_MASK);
+                if (sameSection(a, o, b, p, length, tail)) {
+                    current = o;
+                    currentSlot = s;
+                    currentFields = o + SERIES + words(length);
                     hits++;
                     return space;
                 }
@@ -217,51 +262,92 @@ final class SeriesIdCache {
     }
 
     /**
+     * Whether the entry at {@code o} holds section {@code b[p, p + length)}, whose last partial
+     * word (zero-padded) is {@code tail}. Hot path.
+     */
+    private static boolean sameSection(long[] a, int o, byte[] b, int p, int length, long tail) {
+        if (seriesLength(a[o + META]) != length) {
+            return false;
+        }
+        final int whole = length >>> 3;
+        final int at = o + SERIES;
+        for (int k = 0; k < whole; k++) {
+            if (a[at + k] != (long) LONG_LE.get(b, p + (k << 3))) {
+                return false;
+            }
+        }
+        return (length & 7) == 0 || a[at + whole] == tail;
+    }
+
+    /**
      * After a miss whose section then parsed (ending at {@code seriesEnd}): caches the section,
      * with no fields yet, and makes it current; a section that cannot be cached leaves none
      * current.
      */
     void insert(byte[] b, int seriesEnd) {
-        current = null;
+        current = -1;
         if (missLength < 0 || seriesEnd - missStart != missLength) {
             return;
         }
-        if (2 * (size + 1) > hashes.length && canGrow()) {
+        final long h = missHash;
+        if (2 * (size + 1) > table.length && canGrow()) {
             grow();
         }
-        int slot = unusedSlot(missHash);
-        while (slot < 0 && 4 * size >= hashes.length && canGrow()) {
+        int slot = unusedSlot(h);
+        while (slot < 0 && 4 * size >= table.length && canGrow()) {
             grow(); // a full window in a table a quarter full that may still grow: grow instead
-            slot = unusedSlot(missHash);
+            slot = unusedSlot(h);
         }
-        if (slot < 0) {
-            slot = usedSlot(missHash);
-            if (slot < 0) {
+        final int sectionWords = words(missLength);
+        final int newWords = SERIES + sectionWords + FIELD_WORDS * INITIAL_FIELDS;
+        int o = slot < 0 ? -1 : allocate(newWords);
+        if (o >= 0) {
+            arena[o + HEAD] = newWords;
+            arena[o + META] = meta(0, 0, INITIAL_FIELDS, 0, 0);
+            liveWords += newWords;
+            size++;
+        } else {
+            // No new entry: give up one, here or (moved here) from elsewhere in the table.
+            final int used = usedSlot(h);
+            if (used < 0) {
                 return;
             }
+            o = (int) (table[used] & OFFSET_MASK);
+            final int capacity = fieldCapacity(arena[o + META]);
+            if (sectionWords <= entryWords(o) - SERIES - FIELD_WORDS * capacity) {
+                arena[o + META] = meta(0, 0, capacity, 0, 0); // in place, its fields dropped
+            } else {
+                if (entryBytes() >= MAX_ENTRY_BYTES) {
+                    return; // the entry there stays as it is
+                }
+                final int moved = allocate(newWords);
+                if (moved < 0) {
+                    return;
+                }
+                kill((int) (table[used] & OFFSET_MASK)); // re-read: allocate may have compacted
+                o = moved;
+                arena[o + HEAD] = newWords;
+                arena[o + META] = meta(0, 0, INITIAL_FIELDS, 0, 0);
+                liveWords += newWords;
+            }
+            final int home = home(h);
+            slot = ((used - home) & mask) < PROBES ? used : home;
+            table[used] = 0;
         }
-        Entry e = entries[slot];
-        final boolean longer =
-                missLength > (e == null ? Entry.INITIAL_SERIES_BYTES : e.series.length);
-        if (longer && entryBytes >= MAX_ENTRY_BYTES) {
-            return; // the entry there stays as it is
+        final long[] a = arena;
+        a[o + HEAD] = (h & TAG_MASK) | (a[o + HEAD] & OFFSET_MASK);
+        a[o + META] = withSeriesLength(a[o + META], missLength);
+        final int whole = missLength >>> 3;
+        for (int k = 0; k < whole; k++) {
+            a[o + SERIES + k] = (long) LONG_LE.get(b, missStart + (k << 3));
         }
-        if (e == null) {
-            e = new Entry();
-            entries[slot] = e;
-            entryBytes += e.bytes();
-            size++;
+        if ((missLength & 7) != 0) {
+            a[o + SERIES + whole] = word(b, missStart + (whole << 3), missLength & 7);
         }
-        if (longer) {
-            entryBytes += MAX_SERIES_BYTES - e.series.length;
-            e.series = new byte[MAX_SERIES_BYTES];
-        }
-        System.arraycopy(b, missStart, e.series, 0, missLength);
-        e.seriesLength = missLength;
-        e.hash = missHash;
-        e.fieldCount = 0;
-        hashes[slot] = missHash;
-        current = e;
+        table[slot] = (h & TAG_MASK) | o;
+        current = o;
+        currentSlot = slot;
+        currentFields = o + SERIES + sectionWords;
     }
 
     /**
@@ -269,13 +355,13 @@ final class SeriesIdCache {
      * memory; else -1.
      */
     private int unusedSlot(long h) {
-        if (entryBytes >= MAX_ENTRY_BYTES) {
+        if (entryBytes() >= MAX_ENTRY_BYTES) {
             return -1;
         }
         final int home = home(h);
         for (int k = 0; k < PROBES; k++) {
             final int s = (home + k) & mask;
-            if (entries[s] == null) {
+            if (table[s] == 0) {
                 return s;
             }
         }
@@ -284,69 +370,65 @@ final class SeriesIdCache {
 
     /**
      * A slot of the probe window of hash {@code h} holding an entry to be replaced (in turn); if
-     * the window has none (the byte cap left it empty), the next entry of the table from a sweeping
-     * cursor is moved to the window's first slot. -1 if the table has no entry at all.
+     * the window has none (the byte cap left it empty), the slot of the next entry of the table
+     * from a sweeping cursor, which the caller moves to the window's first slot. -1 if the table
+     * has no entry at all.
      */
     private int usedSlot(long h) {
         final int home = home(h);
         final int first = victim++;
         for (int k = 0; k < PROBES; k++) {
             final int s = (home + ((first + k) & (PROBES - 1))) & mask;
-            if (entries[s] != null) {
+            if (table[s] != 0) {
                 return s;
             }
         }
         for (int n = 0; n <= mask; n++) {
             final int s = sweep++ & mask;
-            if (entries[s] != null) {
-                entries[home] = entries[s];
-                entries[s] = null;
-                hashes[s] = 0;
-                return home;
+            if (table[s] != 0) {
+                return s;
             }
         }
         return -1;
     }
 
     private boolean canGrow() {
-        return hashes.length < MAX_SLOTS && entryBytes < MAX_ENTRY_BYTES;
+        return table.length < MAX_SLOTS && entryBytes() < MAX_ENTRY_BYTES;
     }
 
-    /** Doubles the table, keeping every entry that still finds room in its window. */
+    /**
+     * Doubles the table, keeping every entry that still finds room in its window (a slot's tag
+     * holds the bits that pick its home); then compacts the arena if anything in it is dead.
+     */
     private void grow() {
-        final long[] oldHashes = hashes;
-        final Entry[] oldEntries = entries;
-        final int slots = oldHashes.length * 2;
-        hashes = new long[slots];
-        entries = new Entry[slots];
+        final long[] old = table;
+        final int slots = old.length * 2;
+        table = new long[slots];
         mask = slots - 1;
         shift = Long.SIZE - Integer.numberOfTrailingZeros(slots);
         size = 0;
-        entryBytes = 0;
-        for (int i = 0; i < oldEntries.length; i++) {
-            final Entry e = oldEntries[i];
-            if (e == null) {
+        for (final long slot : old) {
+            if (slot == 0) {
                 continue;
             }
-            int s = home(e.hash);
-            for (int k = 0; k < PROBES && entries[s] != null; k++) {
+            int s = home(slot);
+            for (int k = 0; k < PROBES && table[s] != 0; k++) {
                 s = (s + 1) & mask;
             }
-            if (entries[s] == null) {
-                entries[s] = e;
-                hashes[s] = oldHashes[i];
+            if (table[s] == 0) {
+                table[s] = slot;
                 size++;
-                entryBytes += e.bytes();
+            } else {
+                kill((int) (slot & OFFSET_MASK));
             }
+        }
+        if (deadWords > 0) {
+            compact();
         }
     }
 
     private int home(long h) {
-        // The word chain of mix() leaves similar sections (one digit apart) with related high
-        // bits: a finaliser (Stafford's mix13) spreads them before the top bits pick the slot.
-        h = (h ^ (h >>> 30)) * 0xBF58_476D_1CE4_E5B9L;
-        h = (h ^ (h >>> 27)) * 0x94D0_49BB_1331_11EBL;
-        return (int) ((h ^ (h >>> 31)) >>> shift);
+        return (int) (h >>> shift);
     }
 
     /** Whether the cache is stepping aside for now (too few hits lately). */
@@ -356,12 +438,12 @@ final class SeriesIdCache {
 
     /** Whether the current line has an entry (its field ids can be looked up and added). */
     boolean hasCurrent() {
-        return current != null;
+        return current >= 0;
     }
 
     /** Slots of the table now; for tests. */
     int slots() {
-        return hashes.length;
+        return table.length;
     }
 
     /** Entries held now; for tests. */
@@ -369,9 +451,29 @@ final class SeriesIdCache {
         return size;
     }
 
-    /** Bytes counted for the entries held (see the class comment); for tests. */
+    /** Bytes of the live entries in the arena (see the class comment); for tests. */
     long entryBytes() {
-        return entryBytes;
+        return (long) liveWords * Long.BYTES;
+    }
+
+    /** Bytes of the arena, live, dead and free; for tests. */
+    long arenaBytes() {
+        return (long) arena.length * Long.BYTES;
+    }
+
+    /** Bytes of dead entries not reclaimed yet; for tests. */
+    long deadBytes() {
+        return (long) deadWords * Long.BYTES;
+    }
+
+    /** Compactions so far; for tests. */
+    int compactions() {
+        return compactions;
+    }
+
+    /** The arena offset of the current entry (it changes when the entry moves); for tests. */
+    int currentOffset() {
+        return current;
     }
 
     // ---------------------------------------------------------------- fields
@@ -410,30 +512,42 @@ final class SeriesIdCache {
 
     /**
      * If field {@code f} of the current entry is the field at {@code p} (its key and the {@code =}
-     * after it), the index of that {@code =}, else -1. A key of up to 15 bytes is compared as two
-     * words. Needs {@link #hasCurrent()}. Hot path.
+     * after it), the index of that {@code =}, else -1. A key of up to 15 bytes is compared as one
+     * or two words, masked up to the stored {@code =}. Needs {@link #hasCurrent()}. Hot path.
      */
     int fieldAt(byte[] b, int p, int end, int f) {
-        final Entry e = current;
-        if (f >= e.fieldCount) {
+        final long[] a = arena;
+        final long meta = a[current + META];
+        if (f >= fieldCount(meta)) {
             return -1;
         }
-        final int from = f == 0 ? 0 : e.fieldEnds[f - 1];
-        final int length = e.fieldEnds[f] - from;
-        final int n = length + 1;
-        if (n <= 2 * Long.BYTES && end - p >= 2 * Long.BYTES) {
-            final long mask0 = n >= Long.BYTES ? -1L : ~(-1L << (n << 3));
-            final long mask1 =
-                    n <= Long.BYTES ? 0L : n == 2 * Long.BYTES ? -1L : ~(-1L << ((n - 8) << 3));
-            final long w0 = (long) LONG_LE.get(b, p);
-            final long w1 = (long) LONG_LE.get(b, p + Long.BYTES);
-            return ((w0 & mask0) == e.keyWords[2 * f] && (w1 & mask1) == e.keyWords[2 * f + 1])
+        final int r = currentFields + FIELD_WORDS * f;
+        final long k0 = a[r];
+        final long k1 = a[r + 1];
+        if (k1 == LONG_KEY) {
+            final int length = (int) k0;
+            return p + length < end
+                            && b[p + length] == '='
+                            && sameBytes(a, longKeys(meta) + (int) (k0 >>> 32), b, p, length)
                     ? p + length
                     : -1;
         }
-        return p + length < end
-                        && b[p + length] == '='
-                        && Arrays.equals(e.fieldKeys, from, from + length, b, p, p + length)
+        final long e0 = zeroBytes(k0 ^ EQUALS); // its lowest flag is the key's '=', if in k0
+        if (e0 != 0 && end - p >= Long.BYTES) {
+            return ((long) LONG_LE.get(b, p) & (e0 ^ (e0 - 1))) == k0
+                    ? p + (Long.numberOfTrailingZeros(e0) >>> 3)
+                    : -1;
+        }
+        final int length = keyLength(k0, k1);
+        if (end - p >= 2 * Long.BYTES) {
+            final long e1 = zeroBytes(k1 ^ EQUALS);
+            return (long) LONG_LE.get(b, p) == k0
+                            && ((long) LONG_LE.get(b, p + Long.BYTES) & (e1 ^ (e1 - 1))) == k1
+                    ? p + length
+                    : -1;
+        }
+        final int n = length + 1;
+        return n <= end - p && shortKeyWord(b, p, n, 0) == k0 && shortKeyWord(b, p, n, 1) == k1
                 ? p + length
                 : -1;
     }
@@ -444,80 +558,357 @@ final class SeriesIdCache {
      * same order. Needs {@link #hasCurrent()}. Hot path.
      */
     int field(byte[] b, int p, int equals, int hint) {
-        final Entry e = current;
-        final int n = e.fieldCount;
-        if (hint < n && matches(e, hint, b, p, equals)) {
+        final long[] a = arena;
+        final long meta = a[current + META];
+        final int count = fieldCount(meta);
+        final int length = equals - p;
+        final int n = length + 1;
+        final int fields = currentFields;
+        if (n <= 2 * Long.BYTES) {
+            final long w0;
+            final long w1;
+            if (b.length - p >= 2 * Long.BYTES) {
+                w0 = (long) LONG_LE.get(b, p) & (n >= Long.BYTES ? -1L : ~(-1L << (n << 3)));
+                w1 =
+                        n <= Long.BYTES
+                                ? 0L
+                                : (long) LONG_LE.get(b, p + Long.BYTES)
+                                        & (n == 2 * Long.BYTES ? -1L : ~(-1L << ((n - 8) << 3)));
+            } else {
+                w0 = shortKeyWord(b, p, n, 0);
+                w1 = shortKeyWord(b, p, n, 1);
+            }
+            if (hint < count
+                    && a[fields + FIELD_WORDS * hint] == w0
+                    && a[fields + FIELD_WORDS * hint + 1] == w1) {
+                return hint;
+            }
+            for (int f = 0, r = fields; f < count; f++, r += FIELD_WORDS) {
+                if (a[r] == w0 && a[r + 1] == w1) {
+                    return f;
+                }
+            }
+            return -1;
+        }
+        final int keys = longKeys(meta);
+        if (hint < count && sameLongKey(a, fields + FIELD_WORDS * hint, keys, b, p, length)) {
             return hint;
         }
-        for (int f = 0; f < n; f++) {
-            if (f != hint && matches(e, f, b, p, equals)) {
+        for (int f = 0, r = fields; f < count; f++, r += FIELD_WORDS) {
+            if (f != hint && sameLongKey(a, r, keys, b, p, length)) {
                 return f;
             }
         }
         return -1;
     }
 
-    private static boolean matches(Entry e, int f, byte[] b, int p, int equals) {
-        final int from = f == 0 ? 0 : e.fieldEnds[f - 1];
-        final int to = e.fieldEnds[f];
-        return to - from == equals - p && Arrays.equals(e.fieldKeys, from, to, b, p, equals);
+    private static boolean sameLongKey(long[] a, int r, int keys, byte[] b, int p, int length) {
+        final long k0 = a[r];
+        return a[r + 1] == LONG_KEY
+                && (int) k0 == length
+                && sameBytes(a, keys + (int) (k0 >>> 32), b, p, length);
     }
 
     /** The id of field {@code f} of the current entry. */
     long id(int f) {
-        return current.ids[f];
+        return arena[currentFields + FIELD_WORDS * f + 2];
     }
 
     /**
      * Adds field key {@code b[p, equals)} (clean, see {@link #cleanFieldKeyEnd}) with its id to the
-     * current entry, if it has room. Needs {@link #hasCurrent()}.
+     * current entry, if it has room (the entry grows or moves for it while the cap allows). Needs
+     * {@link #hasCurrent()}.
      */
     void addField(byte[] b, int p, int equals, long id) {
-        final Entry e = current;
-        final int n = e.fieldCount;
-        final int from = n == 0 ? 0 : e.fieldEnds[n - 1];
-        final int to = from + (equals - p);
-        if (n == MAX_FIELDS || to > MAX_FIELD_BYTES) {
+        long meta = arena[current + META];
+        final int n = fieldCount(meta);
+        final int length = equals - p;
+        final int keyBytes = keyBytes(meta) + length;
+        if (n == MAX_FIELDS || keyBytes > MAX_FIELD_BYTES) {
             return;
         }
-        if (n == e.ids.length || to > e.fieldKeys.length) {
-            if (entryBytes >= MAX_ENTRY_BYTES) {
+        final boolean longKey = length + 1 > 2 * Long.BYTES;
+        final int used = longKeyWords(meta);
+        final int needed = used + (longKey ? words(length) : 0);
+        final int capacity = fieldCapacity(meta);
+        if (n == capacity || needed > longKeyRoom(current, meta)) {
+            if (entryBytes() >= MAX_ENTRY_BYTES
+                    || !enlarge(
+                            n == capacity ? Math.min(MAX_FIELDS, 2 * capacity) : capacity,
+                            needed)) {
                 return;
             }
-            final long before = e.bytes();
-            if (n == e.ids.length) {
-                e.ids = Arrays.copyOf(e.ids, n * 2);
-                e.fieldEnds = Arrays.copyOf(e.fieldEnds, n * 2);
-                e.keyWords = Arrays.copyOf(e.keyWords, n * 4);
-            }
-            if (to > e.fieldKeys.length) {
-                e.fieldKeys = Arrays.copyOf(e.fieldKeys, Math.min(MAX_FIELD_BYTES, 2 * to));
-            }
-            entryBytes += e.bytes() - before;
+            meta = arena[current + META];
         }
-        System.arraycopy(b, p, e.fieldKeys, from, to - from);
-        e.fieldEnds[n] = to;
-        e.ids[n] = id;
-        long w0 = 0;
-        long w1 = 0;
-        if (equals + 1 - p <= 2 * Long.BYTES) {
-            for (int i = p; i <= equals; i++) {
-                final int k = i - p;
-                if (k < Long.BYTES) {
-                    w0 |= (b[i] & 0xFFL) << (k << 3);
-                } else {
-                    w1 |= (b[i] & 0xFFL) << ((k - Long.BYTES) << 3);
+        final long[] a = arena;
+        final int r = currentFields + FIELD_WORDS * n;
+        if (longKey) {
+            final int at = longKeys(meta) + used;
+            final int whole = length >>> 3;
+            for (int k = 0; k < whole; k++) {
+                a[at + k] = (long) LONG_LE.get(b, p + (k << 3));
+            }
+            if ((length & 7) != 0) {
+                a[at + whole] = word(b, p + (whole << 3), length & 7);
+            }
+            a[r] = ((long) used << 32) | length;
+            a[r + 1] = LONG_KEY;
+        } else {
+            a[r] = shortKeyWord(b, p, length + 1, 0);
+            a[r + 1] = shortKeyWord(b, p, length + 1, 1);
+        }
+        a[r + 2] = id;
+        a[current + META] = meta(seriesLength(meta), n + 1, fieldCapacity(meta), keyBytes, needed);
+    }
+
+    /**
+     * Gives the current entry room for {@code capacity} field records and {@code longKeyWords}
+     * words of long keys: where it is if it ends the arena, else at the arena's end (its old words
+     * left dead). False if the arena has no room.
+     */
+    private boolean enlarge(int capacity, int longKeyWords) {
+        int o = current;
+        final int oldWords = entryWords(o);
+        final long meta = arena[o + META];
+        final int oldCapacity = fieldCapacity(meta);
+        final int oldRoom = longKeyRoom(o, meta);
+        final int room = longKeyWords > oldRoom ? Math.max(longKeyWords, 2 * oldRoom) : oldRoom;
+        final int sectionWords = words(seriesLength(meta));
+        final int newWords = SERIES + sectionWords + FIELD_WORDS * capacity + room;
+        final int from;
+        if (o + oldWords == top && arena.length - o >= newWords) {
+            top = o + newWords;
+            liveWords += newWords - oldWords;
+            from = o;
+        } else {
+            final int moved = allocate(newWords);
+            if (moved < 0) {
+                return false;
+            }
+            from = current; // allocate may have compacted
+            System.arraycopy(
+                    arena,
+                    from,
+                    arena,
+                    moved,
+                    SERIES + sectionWords + FIELD_WORDS * fieldCount(meta));
+            kill(from);
+            liveWords += newWords;
+            o = moved;
+            arena[o + HEAD] = (arena[o + HEAD] & TAG_MASK) | newWords;
+            table[currentSlot] = (table[currentSlot] & TAG_MASK) | o;
+            current = o;
+            currentFields = o + SERIES + sectionWords;
+        }
+        final int fields = o + SERIES + sectionWords;
+        System.arraycopy(
+                arena,
+                from + SERIES + sectionWords + FIELD_WORDS * oldCapacity,
+                arena,
+                fields + FIELD_WORDS * capacity,
+                longKeyWords(meta));
+        arena[o + HEAD] = (arena[o + HEAD] & TAG_MASK) | newWords;
+        arena[o + META] =
+                meta(
+                        seriesLength(meta),
+                        fieldCount(meta),
+                        capacity,
+                        keyBytes(meta),
+                        longKeyWords(meta));
+        return true;
+    }
+
+    // ---------------------------------------------------------------- arena
+
+    /**
+     * The offset of {@code words} free words at the arena's end, or -1 if there is no room: the
+     * arena is compacted when a quarter of it is dead (a sixteenth at its cap, so that a full arena
+     * is not copied again for a few words), else grown up to its cap.
+     */
+    private int allocate(int words) {
+        if (arena.length - top < words) {
+            final boolean capped = arena.length == MAX_ARENA_WORDS;
+            if (deadWords >= (capped ? arena.length >>> 4 : arena.length >>> 2)) {
+                compact();
+            }
+            if (arena.length - top < words && !capped) {
+                final long[] larger =
+                        new long
+                                [(int)
+                                        Math.min(
+                                                MAX_ARENA_WORDS,
+                                                Math.max(2L * arena.length, (long) top + words))];
+                System.arraycopy(arena, 0, larger, 0, top);
+                arena = larger;
+            }
+            if (arena.length - top < words) {
+                return -1;
+            }
+        }
+        final int o = top;
+        top += words;
+        return o;
+    }
+
+    /** Marks the entry at {@code o} dead: its words are reclaimed by the next compaction. */
+    private void kill(int o) {
+        final int words = entryWords(o);
+        arena[o + HEAD] = words;
+        liveWords -= words;
+        deadWords += words;
+    }
+
+    /** Slides the live entries down over the dead ones, in order, and points their slots there. */
+    private void compact() {
+        final long[] a = arena;
+        int to = 0;
+        for (int from = 0; from < top; ) {
+            final long head = a[from + HEAD];
+            final int words = (int) (head & OFFSET_MASK);
+            if ((head & TAG_MASK) != 0) {
+                if (to != from) {
+                    final int s = slotOf(head, from);
+                    table[s] = (table[s] & TAG_MASK) | to;
+                    System.arraycopy(a, from, a, to, words);
+                    if (current == from) {
+                        current = to;
+                        currentFields -= from - to;
+                    }
                 }
+                to += words;
+            }
+            from += words;
+        }
+        top = to;
+        deadWords = 0;
+        compactions++;
+    }
+
+    /** The slot of the live entry at {@code o} whose first word is {@code head}. */
+    private int slotOf(long head, int o) {
+        int s = home(head);
+        for (int k = 0; k < PROBES; k++, s = (s + 1) & mask) {
+            final long slot = table[s];
+            if (slot != 0 && (slot & OFFSET_MASK) == o && (slot & TAG_MASK) == (head & TAG_MASK)) {
+                return s;
             }
         }
-        e.keyWords[2 * n] = w0;
-        e.keyWords[2 * n + 1] = w1;
-        e.fieldCount = n + 1;
+        throw new IllegalStateException("no slot for the entry at word " + o);
+    }
+
+    private int entryWords(int o) {
+        return (int) (arena[o + HEAD] & OFFSET_MASK);
+    }
+
+    /** The offset of the current entry's long-key words. */
+    private int longKeys(long meta) {
+        return currentFields + FIELD_WORDS * fieldCapacity(meta);
+    }
+
+    /** The words the entry at {@code o} has for long keys. */
+    private int longKeyRoom(int o, long meta) {
+        return entryWords(o)
+                - SERIES
+                - words(seriesLength(meta))
+                - FIELD_WORDS * fieldCapacity(meta);
+    }
+
+    // ---------------------------------------------------------------- meta word
+
+    /**
+     * Word 1 of an entry: section length (bits 0-15), field count (16-23), field capacity (24-31),
+     * bytes of all field keys (32-47, for {@link #MAX_FIELD_BYTES}), long-key words used (48-63).
+     */
+    private static long meta(
+            int seriesLength, int count, int capacity, int keyBytes, int longKeys) {
+        return seriesLength
+                | (long) count << 16
+                | (long) capacity << 24
+                | (long) keyBytes << 32
+                | (long) longKeys << 48;
+    }
+
+    private static long withSeriesLength(long meta, int seriesLength) {
+        return (meta & ~0xFFFFL) | seriesLength;
+    }
+
+    private static int seriesLength(long meta) {
+        return (int) meta & 0xFFFF;
+    }
+
+    private static int fieldCount(long meta) {
+        return (int) (meta >>> 16) & 0xFF;
+    }
+
+    private static int fieldCapacity(long meta) {
+        return (int) (meta >>> 24) & 0xFF;
+    }
+
+    private static int keyBytes(long meta) {
+        return (int) (meta >>> 32) & 0xFFFF;
+    }
+
+    private static int longKeyWords(long meta) {
+        return (int) (meta >>> 48);
+    }
+
+    // ---------------------------------------------------------------- words
+
+    private static int words(int bytes) {
+        return (bytes + Long.BYTES - 1) >>> 3;
+    }
+
+    /** Bytes {@code b[p, p + n)} ({@code n < 8}) as a little-endian zero-padded word. */
+    private static long word(byte[] b, int p, int n) {
+        long w = 0;
+        for (int i = 0; i < n; i++) {
+            w |= (b[p + i] & 0xFFL) << (i << 3);
+        }
+        return w;
+    }
+
+    /** Word {@code k} (0 or 1) of a key and its {@code =}, {@code b[p, p + n)}, {@code n <= 16}. */
+    private static long shortKeyWord(byte[] b, int p, int n, int k) {
+        long w = 0;
+        for (int i = k * Long.BYTES, to = Math.min(n, i + Long.BYTES); i < to; i++) {
+            w |= (b[p + i] & 0xFFL) << ((i & 7) << 3);
+        }
+        return w;
+    }
+
+    /** The length of a short key stored as words {@code k0, k1}: where its {@code =} is. */
+    private static int keyLength(long k0, long k1) {
+        final long e0 = zeroBytes(k0 ^ EQUALS);
+        return e0 != 0
+                ? Long.numberOfTrailingZeros(e0) >>> 3
+                : Long.BYTES + (Long.numberOfTrailingZeros(zeroBytes(k1 ^ EQUALS)) >>> 3);
+    }
+
+    /** Whether {@code b[p, p + length)} is the zero-padded little-endian words at {@code a[at]}. */
+    private static boolean sameBytes(long[] a, int at, byte[] b, int p, int length) {
+        final int whole = length >>> 3;
+        for (int k = 0; k < whole; k++) {
+            if (a[at + k] != (long) LONG_LE.get(b, p + (k << 3))) {
+                return false;
+            }
+        }
+        return (length & 7) == 0 || a[at + whole] == word(b, p + (whole << 3), length & 7);
     }
 
     // ---------------------------------------------------------------- hashing
 
     private static long mix(long h, long w) {
         return Long.rotateLeft((h ^ w) * MULTIPLIER, 29);
+    }
+
+    /**
+     * The word chain of mix() leaves similar sections (one digit apart) with related high bits: a
+     * finaliser (Stafford's mix13) spreads them, since the top bits pick the home slot and form the
+     * tag. Never 0 in the tag's bits.
+     */
+    private static long finish(long h) {
+        h = (h ^ (h >>> 30)) * 0xBF58_476D_1CE4_E5B9L;
+        h = (h ^ (h >>> 27)) * 0x94D0_49BB_1331_11EBL;
+        return (h ^ (h >>> 31)) | TAG_BIT;
     }
 }

@@ -3,6 +3,10 @@ package io.tsagg.serde.ilp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -76,7 +80,9 @@ class SeriesIdCacheTest {
 
     @Test
     void shouldKeepItsEntriesWithinTheByteCap() {
-        // Long sections, many long field keys: about 1.8 KiB an entry, so the cap binds first.
+        // Long sections, many long field keys (stored after the field records): 1,768 bytes an
+        // entry (2 + 27 words of header and section, 32 field records of 3, 96 words of keys), so
+        // the cap binds first.
         final String tags = ",tag=" + "v".repeat(200);
         final StringBuilder fields = new StringBuilder();
         for (int f = 0; f < SeriesIdCache.MAX_FIELDS; f++) {
@@ -84,10 +90,12 @@ class SeriesIdCacheTest {
                     .append("field_")
                     .append(f)
                     .append("_")
-                    .append("k".repeat(5));
+                    .append("k".repeat(10));
         }
+        final byte[] keys = fields.toString().getBytes(StandardCharsets.UTF_8);
         final int series = 20_000;
         for (int s = 0; s < series; s++) {
+            drainBypass();
             final byte[] b = ("m" + s + tags + " x=1").getBytes(StandardCharsets.UTF_8);
             final int space = indexOf(b, (byte) ' ');
             if (cache.lookup(b, 0, b.length) < 0) {
@@ -96,7 +104,6 @@ class SeriesIdCacheTest {
             if (!cache.hasCurrent()) {
                 continue;
             }
-            final byte[] keys = fields.toString().getBytes(StandardCharsets.UTF_8);
             int p = 0;
             for (int f = 0; f < SeriesIdCache.MAX_FIELDS; f++) {
                 int end = p;
@@ -115,10 +122,12 @@ class SeriesIdCacheTest {
             assertThat(cache.entryBytes())
                     .as("series %d", s)
                     .isLessThanOrEqualTo(SeriesIdCache.MAX_ENTRY_BYTES + MAX_ONE_ENTRY);
+            assertThat(cache.arenaBytes()).isLessThanOrEqualTo(SeriesIdCache.MAX_ENTRY_BYTES);
         }
         assertThat(cache.entryBytes()).isGreaterThan(SeriesIdCache.MAX_ENTRY_BYTES / 2);
         // Entries of about 1.8 KiB: the cap, not the slots, bounds them.
         assertThat(cache.size()).isLessThan((int) (SeriesIdCache.MAX_ENTRY_BYTES / 1700));
+        assertThat(cache.slots()).isGreaterThan(2 * cache.size());
     }
 
     @Test
@@ -134,6 +143,188 @@ class SeriesIdCacheTest {
         assertThat(get(line(11, "usage_user"))).isEqualTo(MISSING);
     }
 
+    @Test
+    void shouldMoveAnEntryToTheArenasEndWhenItOutgrowsItsRoomAndIsNotLast() {
+        put(line(1, "f0"), 100);
+        final int first = offsetOf(line(1, "f0"));
+        put(line(2, "f0"), 200); // now entry 1 is not the arena's last
+        for (int f = 1; f <= SeriesIdCache.INITIAL_FIELDS; f++) {
+            put(line(1, "f" + f), 100 + f);
+        }
+        assertThat(offsetOf(line(1, "f0"))).isGreaterThan(offsetOf(line(2, "f0")));
+        assertThat(offsetOf(line(1, "f0"))).isNotEqualTo(first);
+        assertThat(cache.deadBytes()).isPositive();
+        for (int f = 0; f <= SeriesIdCache.INITIAL_FIELDS; f++) {
+            assertThat(get(line(1, "f" + f))).as("field %d", f).isEqualTo(100 + f);
+        }
+        assertThat(get(line(2, "f0"))).isEqualTo(200);
+        assertThat(cache.size()).isEqualTo(2);
+    }
+
+    @Test
+    void shouldGrowTheArenasLastEntryWhereItIs() {
+        put(line(1, "f0"), 100);
+        final int offset = offsetOf(line(1, "f0"));
+        for (int f = 1; f < SeriesIdCache.MAX_FIELDS; f++) {
+            put(line(1, "f" + f), 100 + f);
+        }
+        assertThat(offsetOf(line(1, "f0"))).isEqualTo(offset);
+        assertThat(cache.deadBytes()).isZero();
+        for (int f = 0; f < SeriesIdCache.MAX_FIELDS; f++) {
+            assertThat(get(line(1, "f" + f))).as("field %d", f).isEqualTo(100 + f);
+        }
+    }
+
+    @Test
+    void shouldCompactMovedEntriesAwayAndKeepEveryIdWhenTheArenaIsFull() {
+        // Series of one field each fill the first arena, then each gets more fields and moves.
+        final int series = 1_000;
+        for (int s = 0; s < series; s++) {
+            put(line(s, "f0"), id(s));
+        }
+        for (int f = 1; f < 12; f++) {
+            for (int s = 0; s < series; s++) {
+                put(line(s, "f" + f), id(s) + f);
+            }
+        }
+        assertThat(cache.compactions()).isPositive();
+        assertThat(cache.deadBytes()).isLessThan(cache.arenaBytes() / 4);
+        assertThat(cache.entryBytes()).isLessThanOrEqualTo(cache.arenaBytes());
+        for (int s = 0; s < series; s++) {
+            for (int f = 0; f < 12; f++) {
+                assertThat(get(line(s, "f" + f)))
+                        .as("series %d field %d", s, f)
+                        .isEqualTo(id(s) + f);
+            }
+        }
+    }
+
+    @Test
+    void shouldCompactTheArenaWhenTheTableGrows() {
+        // Every entry moves once (a fifth field) while the table is small; the table's growth
+        // then leaves no dead words.
+        final int series = 300;
+        for (int f = 0; f <= SeriesIdCache.INITIAL_FIELDS; f++) {
+            for (int s = 0; s < series; s++) {
+                put(line(s, "f" + f), id(s) + f);
+            }
+        }
+        assertThat(cache.slots()).isEqualTo(SeriesIdCache.MIN_SLOTS);
+        final long dead = cache.deadBytes();
+        final int compactions = cache.compactions();
+        for (int s = SeriesIdCache.MIN_SLOTS / 2 - 1;
+                cache.slots() == SeriesIdCache.MIN_SLOTS;
+                s++) {
+            put(line(s, "f0"), id(s));
+        }
+        assertThat(dead).isPositive();
+        assertThat(cache.deadBytes()).isZero();
+        assertThat(cache.compactions()).isGreaterThan(compactions);
+        for (int s = 0; s < series; s++) {
+            assertThat(get(line(s, "f" + SeriesIdCache.INITIAL_FIELDS)))
+                    .isEqualTo(id(s) + SeriesIdCache.INITIAL_FIELDS);
+        }
+    }
+
+    @Test
+    void shouldTellLongFieldKeysApartByEveryByteAndLengthWhenStoredAfterTheFields() {
+        // Keys of 14 to 33 bytes (460 together, under MAX_FIELD_BYTES): up to 15 as words, longer
+        // ones after the field records.
+        final List<String> keys = new ArrayList<>();
+        for (int length : new int[] {14, 15, 16, 17, 23, 24, 25, 31, 32, 33}) {
+            keys.add("a" + "k".repeat(length - 1));
+            keys.add("k".repeat(length - 1) + "z");
+        }
+        long id = 1;
+        for (String key : keys) {
+            put(line(7, key), id++);
+        }
+        id = 1;
+        for (String key : keys) {
+            assertThat(get(line(7, key))).as(key).isEqualTo(id++);
+            assertThat(get(line(7, key + "x"))).as(key + "x").isEqualTo(MISSING);
+            final int mid = key.length() / 2;
+            final String other = key.substring(0, mid) + "q" + key.substring(mid + 1);
+            assertThat(get(line(7, other))).as(other).isEqualTo(MISSING);
+        }
+        assertThat(cache.entryBytes()).isLessThanOrEqualTo(cache.arenaBytes());
+    }
+
+    @Test
+    void shouldMatchTheFieldAtItsPositionWhetherShortOrLongOrNearTheEnd() {
+        final String longKey = "usage_guest_nice_total";
+        final byte[] b =
+                ("cpu,host=a usage_user=1," + longKey + "=2,x=3").getBytes(StandardCharsets.UTF_8);
+        final int space = indexOf(b, (byte) ' ');
+        assertThat(cache.lookup(b, 0, b.length)).isEqualTo(-1);
+        cache.insert(b, space);
+        final int user = space + 1;
+        final int guest = user + "usage_user=1,".length();
+        final int x = guest + longKey.length() + 3;
+        cache.addField(b, user, user + 10, 1);
+        cache.addField(b, guest, guest + longKey.length(), 2);
+        cache.addField(b, x, x + 1, 3);
+        assertThat(cache.lookup(b, 0, b.length)).isEqualTo(space);
+        assertThat(cache.fieldAt(b, user, b.length, 0)).isEqualTo(user + 10);
+        assertThat(cache.fieldAt(b, guest, b.length, 1)).isEqualTo(guest + longKey.length());
+        assertThat(cache.fieldAt(b, x, b.length, 2)).isEqualTo(x + 1); // 3 bytes to the end
+        assertThat(cache.fieldAt(b, user, b.length, 1)).isEqualTo(-1);
+        assertThat(cache.fieldAt(b, guest, b.length, 0)).isEqualTo(-1);
+        assertThat(cache.fieldAt(b, guest, b.length, 2)).isEqualTo(-1);
+        assertThat(cache.fieldAt(b, x, b.length, 3)).isEqualTo(-1);
+        // A key cut off by the end of the line is no match.
+        assertThat(cache.fieldAt(b, guest, guest + longKey.length(), 1)).isEqualTo(-1);
+        assertThat(cache.fieldAt(b, x, x + 1, 2)).isEqualTo(-1);
+        assertThat(cache.field(b, x, x + 1, 0)).isEqualTo(2);
+        assertThat(cache.field(b, guest, guest + longKey.length(), 0)).isEqualTo(1);
+        assertThat(cache.id(1)).isEqualTo(2);
+    }
+
+    @Test
+    void shouldAgreeWithAMapUnderRandomSeriesFieldsAndKeyLengths() {
+        // Sections of 1-120 bytes and keys of 1-30 bytes, fields in changing order: growth,
+        // moves and compactions on the way; every hit must be the id the map holds.
+        final long seed = System.nanoTime();
+        final Random random = new Random(seed);
+        final Map<String, Long> ids = new HashMap<>();
+        final String[] sections = new String[3_000];
+        for (int s = 0; s < sections.length; s++) {
+            sections[s] = "m" + s + "," + "t".repeat(random.nextInt(110)) + "=v";
+        }
+        final String[] keys = new String[40];
+        for (int k = 0; k < keys.length; k++) {
+            keys[k] = k + "k".repeat(random.nextInt(30));
+        }
+        int hits = 0;
+        for (int i = 0; i < 300_000; i++) {
+            final String section = sections[random.nextInt(sections.length)];
+            final String key = keys[random.nextInt(random.nextBoolean() ? 6 : keys.length)];
+            final byte[] b = (section + " " + key + "=1").getBytes(StandardCharsets.UTF_8);
+            drainBypass();
+            final int space = cache.lookup(b, 0, b.length);
+            if (space < 0) {
+                cache.insert(b, indexOf(b, (byte) ' '));
+            }
+            if (!cache.hasCurrent()) {
+                continue;
+            }
+            final int p = indexOf(b, (byte) ' ') + 1;
+            final int equals = p + key.length();
+            final int f = cache.field(b, p, equals, random.nextInt(4));
+            final String name = section + " " + key;
+            if (f >= 0) {
+                assertThat(cache.id(f)).as("seed %d, %s", seed, name).isEqualTo(ids.get(name));
+                assertThat(cache.fieldAt(b, p, b.length, f)).as("seed %d", seed).isEqualTo(equals);
+                hits++;
+            } else {
+                final long id = ids.computeIfAbsent(name, n -> random.nextLong());
+                cache.addField(b, p, equals, id);
+            }
+        }
+        assertThat(hits).as("seed %d", seed).isGreaterThan(100_000);
+        assertThat(cache.compactions()).as("seed %d", seed).isPositive();
+    }
+
     // ---------------------------------------------------------------- helpers
 
     private static final long MISSING = Long.MIN_VALUE;
@@ -145,6 +336,13 @@ class SeriesIdCacheTest {
 
     private static long id(int s) {
         return 1_000_003L * s + 7;
+    }
+
+    /** The arena offset of the line's entry (looked up). */
+    private int offsetOf(byte[] b) {
+        drainBypass();
+        assertThat(cache.lookup(b, 0, b.length)).isPositive();
+        return cache.currentOffset();
     }
 
     /** Caches the line's section and field with {@code id}; whether the section was a miss. */
