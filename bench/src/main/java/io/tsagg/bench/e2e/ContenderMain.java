@@ -54,12 +54,39 @@ public final class ContenderMain {
         }
     }
 
-    private static void deleteRecursively(Path dir) throws java.io.IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    /**
+     * Deletes the checkpoint directory, best effort: Flink may still be discarding a checkpoint in
+     * it (a file that vanished during the walk failed a whole bench once), and a leftover temporary
+     * directory must not fail a run whose report is written.
+     */
+    private static void deleteRecursively(Path dir) {
+        try {
+            Files.walkFileTree(
+                    dir,
+                    new java.nio.file.SimpleFileVisitor<>() {
+                        @Override
+                        public java.nio.file.FileVisitResult visitFile(
+                                Path file, java.nio.file.attribute.BasicFileAttributes attrs)
+                                throws java.io.IOException {
+                            Files.deleteIfExists(file);
+                            return java.nio.file.FileVisitResult.CONTINUE;
+                        }
+
+                        @Override
+                        public java.nio.file.FileVisitResult visitFileFailed(
+                                Path file, java.io.IOException e) {
+                            return java.nio.file.FileVisitResult.CONTINUE;
+                        }
+
+                        @Override
+                        public java.nio.file.FileVisitResult postVisitDirectory(
+                                Path d, java.io.IOException e) throws java.io.IOException {
+                            Files.deleteIfExists(d);
+                            return java.nio.file.FileVisitResult.CONTINUE;
+                        }
+                    });
+        } catch (java.io.IOException | RuntimeException e) {
+            System.err.println("could not delete " + dir + " (left behind): " + e);
         }
     }
 
