@@ -65,8 +65,4 @@ final class KernelWarmup implements Runnable {
             LOG.warn("Warming up the statistics kernels failed", e);
         }
     }
-
-    double sink() {
-        return sink;
-    }
 }

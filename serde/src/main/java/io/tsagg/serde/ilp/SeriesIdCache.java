@@ -302,9 +302,7 @@ final class SeriesIdCache {
         final int newWords = SERIES + sectionWords + FIELD_WORDS * INITIAL_FIELDS;
         int o = slot < 0 ? -1 : allocate(newWords);
         if (o >= 0) {
-            arena[o + HEAD] = newWords;
-            arena[o + META] = meta(0, 0, INITIAL_FIELDS, 0, 0);
-            liveWords += newWords;
+            newEntry(o, newWords);
             size++;
         } else {
             // No new entry: give up one, here or (moved here) from elsewhere in the table.
@@ -326,9 +324,7 @@ final class SeriesIdCache {
                 }
                 kill((int) (table[used] & OFFSET_MASK)); // re-read: allocate may have compacted
                 o = moved;
-                arena[o + HEAD] = newWords;
-                arena[o + META] = meta(0, 0, INITIAL_FIELDS, 0, 0);
-                liveWords += newWords;
+                newEntry(o, newWords);
             }
             final int home = home(h);
             slot = ((used - home) & mask) < PROBES ? used : home;
@@ -337,13 +333,7 @@ final class SeriesIdCache {
         final long[] a = arena;
         a[o + HEAD] = (h & TAG_MASK) | (a[o + HEAD] & OFFSET_MASK);
         a[o + META] = withSeriesLength(a[o + META], missLength);
-        final int whole = missLength >>> 3;
-        for (int k = 0; k < whole; k++) {
-            a[o + SERIES + k] = (long) LONG_LE.get(b, missStart + (k << 3));
-        }
-        if ((missLength & 7) != 0) {
-            a[o + SERIES + whole] = word(b, missStart + (whole << 3), missLength & 7);
-        }
+        putBytes(a, o + SERIES, b, missStart, missLength);
         table[slot] = (h & TAG_MASK) | o;
         current = o;
         currentSlot = slot;
@@ -643,14 +633,7 @@ final class SeriesIdCache {
         final long[] a = arena;
         final int r = currentFields + FIELD_WORDS * n;
         if (longKey) {
-            final int at = longKeys(meta) + used;
-            final int whole = length >>> 3;
-            for (int k = 0; k < whole; k++) {
-                a[at + k] = (long) LONG_LE.get(b, p + (k << 3));
-            }
-            if ((length & 7) != 0) {
-                a[at + whole] = word(b, p + (whole << 3), length & 7);
-            }
+            putBytes(a, longKeys(meta) + used, b, p, length);
             a[r] = ((long) used << 32) | length;
             a[r + 1] = LONG_KEY;
         } else {
@@ -695,7 +678,6 @@ final class SeriesIdCache {
             kill(from);
             liveWords += newWords;
             o = moved;
-            arena[o + HEAD] = (arena[o + HEAD] & TAG_MASK) | newWords;
             table[currentSlot] = (table[currentSlot] & TAG_MASK) | o;
             current = o;
             currentFields = o + SERIES + sectionWords;
@@ -748,6 +730,13 @@ final class SeriesIdCache {
         final int o = top;
         top += words;
         return o;
+    }
+
+    /** Starts an entry of {@code words} words at {@code o}: no section or fields yet. */
+    private void newEntry(int o, int words) {
+        arena[o + HEAD] = words;
+        arena[o + META] = meta(0, 0, INITIAL_FIELDS, 0, 0);
+        liveWords += words;
     }
 
     /** Marks the entry at {@code o} dead: its words are reclaimed by the next compaction. */
@@ -882,6 +871,17 @@ final class SeriesIdCache {
         return e0 != 0
                 ? Long.numberOfTrailingZeros(e0) >>> 3
                 : Long.BYTES + (Long.numberOfTrailingZeros(zeroBytes(k1 ^ EQUALS)) >>> 3);
+    }
+
+    /** Stores {@code b[p, p + length)} as zero-padded little-endian words at {@code a[at]}. */
+    private static void putBytes(long[] a, int at, byte[] b, int p, int length) {
+        final int whole = length >>> 3;
+        for (int k = 0; k < whole; k++) {
+            a[at + k] = (long) LONG_LE.get(b, p + (k << 3));
+        }
+        if ((length & 7) != 0) {
+            a[at + whole] = word(b, p + (whole << 3), length & 7);
+        }
     }
 
     /** Whether {@code b[p, p + length)} is the zero-padded little-endian words at {@code a[at]}. */
