@@ -37,14 +37,11 @@ final class PanamaStatsKernels implements StatsKernels {
     private static final long POSITIVE_ZERO_BITS = 0L;
 
     // Offsets of the accumulators in ChunkMoments.lanes, LANES values each.
-    private static final int SUM_0 = 0;
-    private static final int COMP_0 = LANES;
-    private static final int SQUARES_0 = 2 * LANES;
-    private static final int SUM_1 = 3 * LANES;
-    private static final int COMP_1 = 4 * LANES;
-    private static final int SQUARES_1 = 5 * LANES;
-    private static final int MIN = 6 * LANES;
-    private static final int MAX = 7 * LANES;
+    private static final int SUM = 0;
+    private static final int COMP = LANES;
+    private static final int SQUARES = 2 * LANES;
+    private static final int MIN = 3 * LANES;
+    private static final int MAX = 4 * LANES;
 
     private final String name = "vector(" + DOUBLES.vectorBitSize() + "-bit)";
 
@@ -108,13 +105,13 @@ final class PanamaStatsKernels implements StatsKernels {
             if (i + 2 * LANES >= bound) {
                 // Stored in the last iteration, so that no vector is used after the loop: C2 then
                 // never needs a box at the loop exit. Storing after the loop allocated 192 to 480
-                // B per call in some JIT runs and not in others.
-                s0.intoArray(lanes, SUM_0);
-                c0.intoArray(lanes, COMP_0);
-                q0.intoArray(lanes, SQUARES_0);
-                s1.intoArray(lanes, SUM_1);
-                c1.intoArray(lanes, COMP_1);
-                q1.intoArray(lanes, SQUARES_1);
+                // B per call in some JIT runs and not in others. The two sets are added lane by
+                // lane here (TwoSum again), which leaves half the lanes to the scalar reduction.
+                t = s0.add(s1);
+                b = t.sub(s0);
+                t.intoArray(lanes, SUM);
+                c0.add(c1).add(s0.sub(t.sub(b)).add(b.fma(minusOne, s1))).intoArray(lanes, COMP);
+                q0.add(q1).intoArray(lanes, SQUARES);
                 mn.intoArray(lanes, MIN);
                 mx.intoArray(lanes, MAX);
             }
@@ -137,17 +134,12 @@ final class PanamaStatsKernels implements StatsKernels {
         double q = 0.0;
         double mn = Double.POSITIVE_INFINITY;
         double mx = Double.NEGATIVE_INFINITY;
-        for (int set = 0; set < 2; set++) {
-            final int base = set * SUM_1;
-            for (int j = 0; j < LANES; j++) {
-                final double d = lanes[base + SUM_0 + j];
-                final double t = s + d;
-                c += ChunkMoments.twoSumError(s, d, t) + lanes[base + COMP_0 + j];
-                s = t;
-                q += lanes[base + SQUARES_0 + j];
-            }
-        }
         for (int j = 0; j < LANES; j++) {
+            final double d = lanes[SUM + j];
+            final double t = s + d;
+            c += ChunkMoments.twoSumError(s, d, t) + lanes[COMP + j];
+            s = t;
+            q += lanes[SQUARES + j];
             mn = lanes[MIN + j] < mn ? lanes[MIN + j] : mn;
             mx = mx < lanes[MAX + j] ? lanes[MAX + j] : mx;
         }
