@@ -357,7 +357,8 @@ final class HarnessReport {
                                 + " produced twice to one local Kafka broker with %d partitions:"
                                 + " `%s` (%,d binary frames of up to %,d samples) and `%s` (%,d"
                                 + " records, one line-protocol line each). Every contender runs"
-                                + " with parallelism %d in its own JVM (-Xmx%s), %d run(s) each,"
+                                + " with parallelism %d in its own JVM, all with the same flags"
+                                + " (`%s`), %d run(s) each,"
                                 + " round robin; %d s tumbling windows, 5 s out-of-orderness,"
                                 + " exactly-once Kafka sinks, checkpoints every %d s.\n\n",
                         settings.samples,
@@ -369,7 +370,7 @@ final class HarnessReport {
                         HarnessMain.ILP_TOPIC,
                         ilpRecords,
                         settings.parallelism,
-                        settings.childHeap,
+                        String.join(" ", HarnessMain.contenderJvmFlags(settings)),
                         settings.runs,
                         settings.windowMs / 1000,
                         settings.checkpointMs / 1000));
@@ -442,7 +443,8 @@ final class HarnessReport {
                         "  \"settings\": {\"samples\": %d, \"series\": %d, \"partitions\": %d,"
                                 + " \"parallelism\": %d, \"runs\": %d, \"windowMs\": %d,"
                                 + " \"checkpointMs\": %d, \"samplesPerFrame\": %d, \"frameRecords\":"
-                                + " %d, \"ilpRecords\": %d, \"childHeap\": \"%s\"},\n",
+                                + " %d, \"ilpRecords\": %d, \"childHeap\": \"%s\","
+                                + " \"jvmFlags\": \"%s\"},\n",
                         settings.samples,
                         settings.series,
                         settings.partitions,
@@ -453,7 +455,10 @@ final class HarnessReport {
                         settings.samplesPerFrame,
                         frameRecords,
                         ilpRecords,
-                        settings.childHeap));
+                        settings.childHeap,
+                        String.join(" ", HarnessMain.contenderJvmFlags(settings))
+                                .replace("\\", "\\\\")
+                                .replace("\"", "\\\"")));
         sb.append("  \"medians\": [\n");
         int i = 0;
         for (Median m : medians.values()) {

@@ -44,6 +44,27 @@ class HarnessSmokeTest {
                 }) {
             assertThat(out.resolve(file)).isNotEmptyFile();
         }
-        assertThat(Files.readString(out.resolve("report.md"))).contains("tsagg / DataStream job");
+        assertThat(Files.readString(out.resolve("report.md")))
+                .contains("tsagg / DataStream job")
+                .contains(String.join(" ", HarnessMain.contenderJvmFlags(settings)));
+    }
+
+    @Test
+    void shouldGiveEveryContenderTheSameFlagsWithTheUsersLast() {
+        HarnessMain.Settings settings =
+                HarnessMain.Settings.parse(
+                        new String[] {
+                            "--child-heap", "3g",
+                            "--child-jvm-options", "-XX:-UseTransparentHugePages -Dx=1"
+                        });
+
+        assertThat(HarnessMain.contenderJvmFlags(settings))
+                .startsWith("--add-modules=jdk.incubator.vector", "-XX:+UseParallelGC", "-Xmx3g")
+                .endsWith("-XX:-UseTransparentHugePages", "-Dx=1");
+        if (System.getProperty("os.name").startsWith("Linux")) {
+            assertThat(HarnessMain.contenderJvmFlags(settings))
+                    .containsSubsequence(
+                            "-XX:+UseTransparentHugePages", "-XX:-UseTransparentHugePages");
+        }
     }
 }

@@ -108,6 +108,13 @@ public final class StandaloneCluster implements AutoCloseable {
     /** Our addition to {@code env.java.opts.all}: the Vector API for the window kernels. */
     public static final String VECTOR_OPTS = "--add-modules jdk.incubator.vector";
 
+    /**
+     * Our {@code env.java.opts.taskmanager} on Linux (the flag exists only there): transparent huge
+     * pages for the heap, fewer TLB misses on the parser's series cache and Kafka's buffers
+     * (bench/results/2026-12-06/huge-pages). A {@code config} entry of the options replaces it.
+     */
+    public static final String TASK_MANAGER_OPTS = "-XX:+UseTransparentHugePages";
+
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(15);
     private static final Duration CLI_TIMEOUT = Duration.ofMinutes(3);
     private static final long POLL_MILLIS = 200;
@@ -942,6 +949,9 @@ public final class StandaloneCluster implements AutoCloseable {
         c.put("heartbeat.timeout", "10000");
         c.put("env.java.default-opts.all", JDK17_OPTS);
         c.put("env.java.opts.all", VECTOR_OPTS);
+        if (System.getProperty("os.name", "").startsWith("Linux")) {
+            c.put("env.java.opts.taskmanager", TASK_MANAGER_OPTS);
+        }
         c.putAll(options.config);
         return c;
     }

@@ -154,6 +154,8 @@ class ClusterComposeFileIT {
                     .doesNotContainKey("env.java.opts.all")
                     .containsEntry("jobmanager.rpc.address", "jobmanager");
             assertThat(tm.get("taskmanager.memory.process.size")).isEqualTo("2048m");
+            assertThat(env("taskmanager").get("JAVA_TOOL_OPTIONS"))
+                    .isEqualTo("-XX:+UseTransparentHugePages");
             assertThat(tm).containsKey("taskmanager.memory.managed.fraction");
             assertThat(flinkProperties("job", deleteAllWhitespace))
                     .containsEntry("rest.address", "jobmanager")

@@ -51,7 +51,8 @@ class ClusterEndToEndIT {
                     .anyMatch(a -> a.startsWith("-Xmx"))
                     .anyMatch(a -> a.startsWith("-XX:MaxDirectMemorySize="))
                     .anyMatch(a -> a.startsWith("-XX:MaxMetaspaceSize="))
-                    .contains(StandaloneCluster.TASK_MANAGER_CLASS);
+                    .contains(StandaloneCluster.TASK_MANAGER_CLASS)
+                    .contains(StandaloneCluster.TASK_MANAGER_OPTS);
             assertThat(Files.readString(cluster.confDir().resolve("config.yaml")))
                     .contains("env.java.opts.all: '--add-modules jdk.incubator.vector'");
 
