@@ -4,6 +4,7 @@ import io.tsagg.bench.baseline.DataStreamBaselineJob;
 import io.tsagg.bench.baseline.SqlBaselineJob;
 import io.tsagg.job.TsaggJob;
 import io.tsagg.job.config.JobConfig;
+import io.tsagg.job.local.FileTrees;
 import io.tsagg.serde.frame.FrameDescriptor;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -55,37 +56,13 @@ public final class ContenderMain {
     }
 
     /**
-     * Deletes the checkpoint directory, best effort: Flink may still be discarding a checkpoint in
-     * it (a file that vanished during the walk failed a whole bench once), and a leftover temporary
-     * directory must not fail a run whose report is written.
+     * Deletes the checkpoint directory, best effort: a leftover temporary directory must not fail a
+     * run whose report is written.
      */
     private static void deleteRecursively(Path dir) {
         try {
-            Files.walkFileTree(
-                    dir,
-                    new java.nio.file.SimpleFileVisitor<>() {
-                        @Override
-                        public java.nio.file.FileVisitResult visitFile(
-                                Path file, java.nio.file.attribute.BasicFileAttributes attrs)
-                                throws java.io.IOException {
-                            Files.deleteIfExists(file);
-                            return java.nio.file.FileVisitResult.CONTINUE;
-                        }
-
-                        @Override
-                        public java.nio.file.FileVisitResult visitFileFailed(
-                                Path file, java.io.IOException e) {
-                            return java.nio.file.FileVisitResult.CONTINUE;
-                        }
-
-                        @Override
-                        public java.nio.file.FileVisitResult postVisitDirectory(
-                                Path d, java.io.IOException e) throws java.io.IOException {
-                            Files.deleteIfExists(d);
-                            return java.nio.file.FileVisitResult.CONTINUE;
-                        }
-                    });
-        } catch (java.io.IOException | RuntimeException e) {
+            FileTrees.delete(dir);
+        } catch (java.io.IOException e) {
             System.err.println("could not delete " + dir + " (left behind): " + e);
         }
     }

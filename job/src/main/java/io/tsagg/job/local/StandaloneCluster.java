@@ -21,7 +21,6 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -201,7 +200,7 @@ public final class StandaloneCluster implements AutoCloseable {
                             + libDir
                             + "; build it with: mvn -B -o -q -pl job -am package -DskipTests");
         }
-        deleteRecursively(workDir);
+        FileTrees.delete(workDir);
         for (String dir : List.of("conf", "log", "tmp", "checkpoints", "savepoints")) {
             Files.createDirectories(workDir.resolve(dir));
         }
@@ -1090,17 +1089,6 @@ public final class StandaloneCluster implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("Interrupted while waiting for the cluster");
-        }
-    }
-
-    static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
         }
     }
 

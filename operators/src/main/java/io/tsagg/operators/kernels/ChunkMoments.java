@@ -11,10 +11,10 @@ package io.tsagg.operators.kernels;
  */
 public final class ChunkMoments {
     /**
-     * Lane scratch for the vector kernels: eight vectors of up to 2048 bits (the largest Vector API
+     * Lane scratch for the vector kernels: five vectors of up to 2048 bits (the largest Vector API
      * shape), so lanes are reduced in a fixed order without allocating.
      */
-    final double[] lanes = new double[8 * 32];
+    final double[] lanes = new double[5 * 32];
 
     private long count;
     private double sumHigh;
