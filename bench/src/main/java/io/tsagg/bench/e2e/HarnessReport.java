@@ -374,6 +374,17 @@ final class HarnessReport {
                         settings.runs,
                         settings.windowMs / 1000,
                         settings.checkpointMs / 1000));
+        if (settings.settleSeconds > 0) {
+            sb.append(
+                    String.format(
+                            Locale.ROOT,
+                            "Before the first run the produced data was written to disk (`sync`)"
+                                    + " and the machine left idle for %d s (`--settle-seconds`):"
+                                    + " runs started right after producing 2 GB were up to 40%%"
+                                    + " slower, whichever contender ran (see"
+                                    + " bench/results/2026-12-06/settle).\n\n",
+                            settings.settleSeconds));
+        }
         sb.append(
                 "tsagg runs as a user would run it, two-phase (`--pre-aggregate`, the default: a"
                         + " pre-aggregator chained to the source sends partial summaries per (key,"
@@ -444,7 +455,7 @@ final class HarnessReport {
                                 + " \"parallelism\": %d, \"runs\": %d, \"windowMs\": %d,"
                                 + " \"checkpointMs\": %d, \"samplesPerFrame\": %d, \"frameRecords\":"
                                 + " %d, \"ilpRecords\": %d, \"childHeap\": \"%s\","
-                                + " \"jvmFlags\": \"%s\"},\n",
+                                + " \"settleSeconds\": %d, \"jvmFlags\": \"%s\"},\n",
                         settings.samples,
                         settings.series,
                         settings.partitions,
@@ -456,6 +467,7 @@ final class HarnessReport {
                         frameRecords,
                         ilpRecords,
                         settings.childHeap,
+                        settings.settleSeconds,
                         String.join(" ", HarnessMain.contenderJvmFlags(settings))
                                 .replace("\\", "\\\\")
                                 .replace("\"", "\\\"")));
