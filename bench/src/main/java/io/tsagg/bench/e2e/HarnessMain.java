@@ -62,8 +62,10 @@ public final class HarnessMain {
         long seed = 42;
 
         /**
-         * 120: runs that started within about two minutes of producing the topics were up to 40%
-         * slower, whichever contender it was (bench/results/2026-12-06/settle).
+         * 120: the guest writes the 2 GB just produced back 30-40 s later, during the first runs,
+         * and runs started within about two minutes of producing were up to 40% slower, whichever
+         * contender it was (bench/results/2026-12-06/settle; the pause helped in one invocation,
+         * not in another).
          */
         int settleSeconds = 120;
 

@@ -379,10 +379,11 @@ final class HarnessReport {
                     String.format(
                             Locale.ROOT,
                             "Before the first run the produced data was written to disk (`sync`)"
-                                    + " and the machine left idle for %d s (`--settle-seconds`):"
-                                    + " runs started right after producing 2 GB were up to 40%%"
-                                    + " slower, whichever contender ran (see"
-                                    + " bench/results/2026-12-06/settle).\n\n",
+                                    + " and the machine left idle for %d s (`--settle-seconds`),"
+                                    + " so that writing 2 GB back does not fall into the first"
+                                    + " runs (see bench/results/2026-12-06/settle). Compare the"
+                                    + " runs of each round too: on a shared VM the first round"
+                                    + " has still been slower in some invocations.\n\n",
                             settings.settleSeconds));
         }
         sb.append(
