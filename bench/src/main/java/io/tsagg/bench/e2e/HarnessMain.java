@@ -7,7 +7,6 @@ import io.tsagg.job.local.KafkaBroker;
 import io.tsagg.job.local.TopicReader;
 import io.tsagg.serde.ilp.TimestampPrecision;
 import java.io.File;
-import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -60,15 +59,6 @@ public final class HarnessMain {
         long checkpointMs = 5_000;
         int samplesPerFrame = 1_000;
         long seed = 42;
-
-        /**
-         * 120: the guest writes the 2 GB just produced back 30-40 s later, during the first runs,
-         * and runs started within about two minutes of producing were up to 40% slower, whichever
-         * contender it was (bench/results/2026-12-06/settle; the pause helped in one invocation,
-         * not in another).
-         */
-        int settleSeconds = 120;
-
         String childHeap = "2g";
         List<String> childJvmOptions = List.of();
         List<Contender> contenders = List.of(Contender.values());
@@ -117,9 +107,6 @@ public final class HarnessMain {
                     case "--seed":
                         s.seed = Long.parseLong(v);
                         break;
-                    case "--settle-seconds":
-                        s.settleSeconds = Integer.parseInt(v);
-                        break;
                     case "--child-heap":
                         s.childHeap = v;
                         break;
@@ -140,9 +127,6 @@ public final class HarnessMain {
                         throw new IllegalArgumentException(
                                 "unknown option " + a + "; --help lists options");
                 }
-            }
-            if (s.settleSeconds < 0) {
-                throw new IllegalArgumentException("--settle-seconds must be >= 0");
             }
             if (s.samples < 1 || s.series < 1 || s.runs < 1 || s.parallelism < 1) {
                 throw new IllegalArgumentException(
@@ -176,8 +160,6 @@ public final class HarnessMain {
                     + "\n"
                     + "  --out DIR              report directory (default bench/results/<date>)\n"
                     + "  --seed N               generator seed (default 42)\n"
-                    + "  --settle-seconds N     after producing, write the data to disk (sync) and\n"
-                    + "                         wait this long before the first run (default 120)\n"
                     + "  --redraw-charts DIR    only draw the charts again from DIR/results.json\n";
         }
     }
@@ -266,7 +248,6 @@ public final class HarnessMain {
             log(frameRecords + " frame records, " + ilpRecords + " line-protocol records");
             Map<String, ResultCheck.Window> reference =
                     ResultCheck.reference(generator, s.windowMs);
-            settle(s.settleSeconds);
             for (int r = 1; r <= s.runs; r++) {
                 for (Contender c : s.contenders) {
                     Run run = runOne(s, broker, c, r, logs, log4j, reference);
@@ -406,32 +387,6 @@ public final class HarnessMain {
                                     broker.bootstrapServers(), new Properties(), output));
         }
         return run;
-    }
-
-    /**
-     * Lets the machine finish with the data just produced before the first run: writes it to disk
-     * ({@code sync}, on Linux) and waits until {@code seconds} have passed since the call.
-     */
-    static void settle(int seconds) throws InterruptedException {
-        if (seconds == 0) {
-            return;
-        }
-        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        if (System.getProperty("os.name", "").startsWith("Linux")) {
-            try {
-                Process sync = new ProcessBuilder("sync").inheritIO().start();
-                if (!sync.waitFor(seconds, TimeUnit.SECONDS)) {
-                    sync.destroy();
-                }
-            } catch (IOException e) {
-                log("sync failed: " + e.getMessage());
-            }
-        }
-        log("waiting " + seconds + " s (--settle-seconds) before the first run");
-        long left = until - System.nanoTime();
-        if (left > 0) {
-            TimeUnit.NANOSECONDS.sleep(left);
-        }
     }
 
     /** {@code /proc/loadavg}: the 1, 5 and 15 minute load averages. */

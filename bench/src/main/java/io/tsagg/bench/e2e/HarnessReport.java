@@ -374,18 +374,6 @@ final class HarnessReport {
                         settings.runs,
                         settings.windowMs / 1000,
                         settings.checkpointMs / 1000));
-        if (settings.settleSeconds > 0) {
-            sb.append(
-                    String.format(
-                            Locale.ROOT,
-                            "Before the first run the produced data was written to disk (`sync`)"
-                                    + " and the machine left idle for %d s (`--settle-seconds`),"
-                                    + " so that writing 2 GB back does not fall into the first"
-                                    + " runs (see bench/results/2026-12-06/settle). Compare the"
-                                    + " runs of each round too: on a shared VM the first round"
-                                    + " has still been slower in some invocations.\n\n",
-                            settings.settleSeconds));
-        }
         sb.append(
                 "tsagg runs as a user would run it, two-phase (`--pre-aggregate`, the default: a"
                         + " pre-aggregator chained to the source sends partial summaries per (key,"
@@ -456,7 +444,7 @@ final class HarnessReport {
                                 + " \"parallelism\": %d, \"runs\": %d, \"windowMs\": %d,"
                                 + " \"checkpointMs\": %d, \"samplesPerFrame\": %d, \"frameRecords\":"
                                 + " %d, \"ilpRecords\": %d, \"childHeap\": \"%s\","
-                                + " \"settleSeconds\": %d, \"jvmFlags\": \"%s\"},\n",
+                                + " \"jvmFlags\": \"%s\"},\n",
                         settings.samples,
                         settings.series,
                         settings.partitions,
@@ -468,7 +456,6 @@ final class HarnessReport {
                         frameRecords,
                         ilpRecords,
                         settings.childHeap,
-                        settings.settleSeconds,
                         String.join(" ", HarnessMain.contenderJvmFlags(settings))
                                 .replace("\\", "\\\\")
                                 .replace("\"", "\\\"")));
