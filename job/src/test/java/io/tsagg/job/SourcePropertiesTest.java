@@ -3,19 +3,14 @@ package io.tsagg.job;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tsagg.job.config.ArgumentException;
+import io.tsagg.job.config.JobArgs;
 import io.tsagg.job.config.JobConfig;
 import org.junit.jupiter.api.Test;
 
 /** Tests for {@link TsaggJob#sourceProperties}: the source consumer's defaults and overrides. */
 class SourcePropertiesTest {
     private static JobConfig config(String... more) throws ArgumentException {
-        String[] base = {
-            "--bootstrap-servers", "127.0.0.1:1", "--input-topic", "in", "--output-topic", "out"
-        };
-        String[] all = new String[base.length + more.length];
-        System.arraycopy(base, 0, all, 0, base.length);
-        System.arraycopy(more, 0, all, base.length, more.length);
-        return JobConfig.parse(all);
+        return JobConfig.parse(JobArgs.with(more));
     }
 
     @Test

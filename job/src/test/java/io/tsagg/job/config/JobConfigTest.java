@@ -1,5 +1,6 @@
 package io.tsagg.job.config;
 
+import static io.tsagg.job.config.JobArgs.with;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -12,20 +13,9 @@ import org.junit.jupiter.api.Test;
 
 /** Tests for {@link JobConfig}. */
 class JobConfigTest {
-    private static final String[] REQUIRED = {
-        "--bootstrap-servers", "localhost:9092", "--input-topic", "in", "--output-topic", "out"
-    };
-
-    private static String[] with(String... more) {
-        String[] all = new String[REQUIRED.length + more.length];
-        System.arraycopy(REQUIRED, 0, all, 0, REQUIRED.length);
-        System.arraycopy(more, 0, all, REQUIRED.length, more.length);
-        return all;
-    }
-
     @Test
     void shouldApplyDefaultsWhenOnlyRequiredArgumentsAreGiven() throws Exception {
-        JobConfig c = JobConfig.parse(REQUIRED);
+        JobConfig c = JobConfig.parse(with());
         assertThat(c.window()).isEqualTo(Duration.ofMinutes(1));
         assertThat(c.slide()).isNull();
         assertThat(c.outOfOrderness()).isEqualTo(Duration.ofSeconds(5));
@@ -39,7 +29,7 @@ class JobConfigTest {
 
     @Test
     void shouldLimitFutureTimestampsToOneHourByDefaultAndAcceptOffOrZero() throws Exception {
-        assertThat(JobConfig.parse(REQUIRED).maxFutureSkew()).isEqualTo(Duration.ofHours(1));
+        assertThat(JobConfig.parse(with()).maxFutureSkew()).isEqualTo(Duration.ofHours(1));
         assertThat(JobConfig.parse(with("--max-future-skew", "10m")).maxFutureSkew())
                 .isEqualTo(Duration.ofMinutes(10));
         assertThat(JobConfig.parse(with("--max-future-skew", "off")).maxFutureSkew()).isZero();
@@ -138,7 +128,7 @@ class JobConfigTest {
 
     @Test
     void shouldDefaultToFramesNanosecondsAndSeriesGroupKeys() throws Exception {
-        JobConfig c = JobConfig.parse(REQUIRED);
+        JobConfig c = JobConfig.parse(with());
         assertThat(c.ilpPrecision()).isEqualTo(TimestampPrecision.NANOSECONDS);
         assertThat(c.groupKeys()).isEqualTo(GroupKeySpec.series());
     }
@@ -314,8 +304,8 @@ class JobConfigTest {
         assertThat(c.rollups().get(0).outputFormat()).isEqualTo("ilp");
         assertThat(c.exactlyOnce()).isFalse();
         assertThat(c.idleTimeout()).isEqualTo(Duration.ofSeconds(2));
-        assertThat(JobConfig.parse(REQUIRED).exactlyOnce()).isTrue();
-        assertThat(JobConfig.parse(REQUIRED).idleTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(JobConfig.parse(with()).exactlyOnce()).isTrue();
+        assertThat(JobConfig.parse(with()).idleTimeout()).isEqualTo(Duration.ofSeconds(30));
         assertThatThrownBy(() -> JobConfig.parse(with("--delivery", "maybe")))
                 .hasMessageContaining("allowed: at-least-once, exactly-once");
         assertThatThrownBy(() -> JobConfig.parse(with("--stats", "count,median")))
@@ -324,7 +314,7 @@ class JobConfigTest {
 
     @Test
     void shouldKeepNoQuantilesByDefault() throws Exception {
-        RollupSpec r = JobConfig.parse(REQUIRED).rollups().get(0);
+        RollupSpec r = JobConfig.parse(with()).rollups().get(0);
         assertThat(r.quantiles().isEmpty()).isTrue();
         assertThat(r.quantileAccuracy()).isEqualTo(0.01);
         assertThat(r.toString()).doesNotContain("quantiles");
