@@ -49,8 +49,9 @@ import org.apache.flink.core.memory.MemorySegment;
  * A sample is appended to its slot's chunk of raw values (a slab block from 64 bytes up to 4 KiB:
  * an 8-byte fill count, then 7 to 511 values) and only first/last are tracked per sample; count,
  * sum, min, max and M2 are computed for a whole chunk by {@link ChunkReducer} when the chunk is
- * full at its largest class, when the pane fires, and before a snapshot, then merged into the slot
- * (Chan et al.).
+ * full at its largest class and when the pane is read, then merged into the slot (Chan et al.); at
+ * the pane's last window, a slot with no reduced samples yet goes from the reduction straight into
+ * the result ({@link #read}).
  *
  * <h2>Memory pressure</h2>
  *
@@ -142,6 +143,10 @@ public final class ManagedWindowStore extends PanedWindowStore<ManagedWindowStor
     private static final long MAX_PANE_MS = 0xFFFF_FFFFL;
 
     private final SlabAllocator slab;
+
+    /** The windows' slide: a pane starting before a window's start + slide is not read again. */
+    private final long slide;
+
     private final int blockClass = SlabAllocator.sizeClass(BLOCK_BYTES);
     private final ChunkReducer reducer;
 
@@ -170,6 +175,15 @@ public final class ManagedWindowStore extends PanedWindowStore<ManagedWindowStor
      * fewer than 1 in 10.
      */
     private int firstChunkClass;
+
+    /**
+     * Capacity a new pane's probe table starts at: what the table of the pane released last had
+     * grown to (at least {@link #TABLE_MIN_CAPACITY}). A pane gets about as many keys as the one
+     * before it, so this skips the doublings, each a rehash of every key so far (3.7% of a {@code
+     * WindowOperatorBenchmark} profile at 10k keys). Taken only while the pool keeps more than its
+     * reserve free besides; else the table starts small.
+     */
+    private int firstTableCapacity = TABLE_MIN_CAPACITY;
 
     /** Panes with fewer slots leave {@link #firstChunkClass} as it is: too few to tell. */
     static final int FIRST_CHUNK_MIN_SLOTS = 64;
@@ -203,6 +217,7 @@ public final class ManagedWindowStore extends PanedWindowStore<ManagedWindowStor
             throw new IllegalArgumentException("pages must be at least " + BLOCK_BYTES + " bytes");
         }
         this.slab = slab;
+        this.slide = spec.slide();
         this.reducer = reducer;
         this.columns = quantiles ? COLUMNS + 1 : COLUMNS;
         this.sketch =
@@ -233,7 +248,7 @@ public final class ManagedWindowStore extends PanedWindowStore<ManagedWindowStor
     @Override
     public boolean add(long keyId, long paneStart, long timestamp, double value) {
         Pane p = paneFor(paneStart);
-        int slot = p.find(keyId);
+        int slot = p.findNext(keyId);
         if (slot < 0) {
             slot = admits(p, keyId) ? newSlot(p, keyId, null) : -1;
             if (slot < 0) {
@@ -295,7 +310,7 @@ public final class ManagedWindowStore extends PanedWindowStore<ManagedWindowStor
             return true;
         }
         Pane p = paneFor(paneStart);
-        int slot = p.find(keyId);
+        int slot = p.findNext(keyId);
         // A new slot starts as a copy of the partial's sketch; an existing one merges it.
         boolean sketchMerged = false;
         if (slot < 0) {
@@ -758,9 +773,28 @@ public final class ManagedWindowStore extends PanedWindowStore<ManagedWindowStor
         return new Pane();
     }
 
+    /**
+     * At the pane's last window, a slot whose samples are all still raw in its chunk (every slot
+     * that got no more samples than its chunk holds) is reduced straight into {@code into}, with
+     * the same result as folding the chunk into the columns and loading them: the columns are
+     * neither written nor read, and the chunk stays as it is (a late sample's update reduces it
+     * again). Before, the chunk is folded in, so that later windows do not reduce it again.
+     */
     @Override
-    void beforeRead(Pane p, int slot) {
-        reduceSlot(p, slot);
+    Summary read(Pane p, int slot, Summary into, long windowStart) {
+        long state = p.stateOf(slot);
+        int chunk = (int) (state >>> 32);
+        if (chunk != NO_CHUNK) {
+            MemorySegment seg = chunkSegment(chunk);
+            int base = chunkOffset(chunk);
+            int fill = seg.getInt(base);
+            if (fill > 0 && fill == (int) state && p.start - slide < windowStart) {
+                reducer.reduce(seg, base + CHUNK_HEADER, fill);
+                return p.loadReduced(slot, into, fill, reducer);
+            }
+            reduceChunk(p, slot, (int) state - fill, seg, base, fill);
+        }
+        return p.load(slot, into);
     }
 
     @Override
@@ -867,6 +901,12 @@ public final class ManagedWindowStore extends PanedWindowStore<ManagedWindowStor
         long[] tableHandles = new long[1];
         int tableCapacity;
 
+        /**
+         * The slot {@link #findNext} returned last, or that {@link #insert} made last; -1 when
+         * none.
+         */
+        private int cursor = -1;
+
         /** Arrays of the table before the last doubling, reused by the next one (see growTable). */
         private MemorySegment[] spareTableSegments = new MemorySegment[0];
 
@@ -942,6 +982,28 @@ public final class ManagedWindowStore extends PanedWindowStore<ManagedWindowStor
             }
         }
 
+        /**
+         * Slot of the key, or -1: first the slot after {@link #cursor}, then the probe table. Hot
+         * path. Metrics arrive in about the same order in every pane (a scraper or producer walks
+         * its series in a fixed order), and a pane's slots are numbered in its first arrivals'
+         * order, so the next key is usually in the next slot. That slot's group is the one the
+         * sample then updates, next to the last one in memory: a miss costs a compare of a cached
+         * key; a hit saves the probe, a read at a random place of the table.
+         */
+        @Override
+        int findNext(long keyId) {
+            int next = cursor + 1;
+            if (next < size && key(next) == keyId) {
+                cursor = next;
+                return next;
+            }
+            int slot = find(keyId);
+            if (slot >= 0) {
+                cursor = slot;
+            }
+            return slot;
+        }
+
         @Override
         int touch(long keyId) {
             return tableCapacity == 0 ? 0 : tableGet((int) mix(keyId) & (tableCapacity - 1));
@@ -951,7 +1013,7 @@ public final class ManagedWindowStore extends PanedWindowStore<ManagedWindowStor
         long growthBytes() {
             long bytes = 0;
             if ((size + 1) * 2 > tableCapacity) {
-                bytes += (tableCapacity == 0 ? TABLE_MIN_CAPACITY : tableCapacity * 2L) * 4;
+                bytes += (tableCapacity == 0 ? firstCapacity() : tableCapacity * 2L) * 4;
             }
             if ((size & BLOCK_MASK) == 0) {
                 bytes += (long) (columns + GROUP_BLOCKS) * BLOCK_BYTES;
@@ -977,6 +1039,7 @@ public final class ManagedWindowStore extends PanedWindowStore<ManagedWindowStor
             g.putLong(at + STATE_OFFSET, state(NO_CHUNK, 0));
             size++;
             tableInsert(keyId, slot);
+            cursor = slot;
             return slot;
         }
 
@@ -1002,7 +1065,16 @@ public final class ManagedWindowStore extends PanedWindowStore<ManagedWindowStor
 
         /** Doubles the probe table (or makes the first one); false when memory ran out. */
         private boolean growTable() {
-            int capacity = tableCapacity == 0 ? TABLE_MIN_CAPACITY : tableCapacity * 2;
+            if (tableCapacity > 0) {
+                return growTable(tableCapacity * 2);
+            }
+            int first = firstCapacity();
+            return growTable(first)
+                    || (first > TABLE_MIN_CAPACITY && growTable(TABLE_MIN_CAPACITY));
+        }
+
+        /** Moves the table to one of {@code capacity} entries; false when memory ran out. */
+        private boolean growTable(int capacity) {
             int nBlocks = capacity >>> TABLE_SHIFT;
             // Block address arrays are reused, so a pane taken from the free list allocates no heap
             // memory for its table: an empty table's own arrays hold no block, and the arrays of
@@ -1061,6 +1133,18 @@ public final class ManagedWindowStore extends PanedWindowStore<ManagedWindowStor
             return true;
         }
 
+        /**
+         * Capacity of a first table: {@link #firstTableCapacity} if the pool keeps more than its
+         * reserve free besides, else the smallest.
+         */
+        private int firstCapacity() {
+            int pages =
+                    (int)
+                            (((long) firstTableCapacity * 4 + slab.pool().pageSize() - 1)
+                                    / slab.pool().pageSize());
+            return freePages() - pages > reservedPages ? firstTableCapacity : TABLE_MIN_CAPACITY;
+        }
+
         /** Adds the group and column blocks of the next 512 slots; false when memory ran out. */
         private boolean addBlock() {
             if (blocks == segments[0].length) {
@@ -1112,10 +1196,7 @@ public final class ManagedWindowStore extends PanedWindowStore<ManagedWindowStor
 
         /** The summary without the {@code unreduced} raw values still in the chunk. */
         Summary load(int slot, Summary s, int unreduced) {
-            MemorySegment g = group(slot);
-            int at = groupAt(slot);
-            long times = g.getLong(at + TIMES_OFFSET);
-            s.count = (int) g.getLong(at + STATE_OFFSET) - unreduced;
+            s.count = (int) stateOf(slot) - unreduced;
             // Nothing reduced yet: the columns other than FIRST were never written.
             if (s.count == 0) {
                 s.sum = 0.0;
@@ -1130,6 +1211,28 @@ public final class ManagedWindowStore extends PanedWindowStore<ManagedWindowStor
                 s.max = getDouble(MAX, slot);
                 s.m2 = getDouble(M2, slot);
             }
+            return loadRest(slot, s);
+        }
+
+        /**
+         * The summary of a slot whose {@code count} samples are all in its chunk, from the chunk's
+         * reduction: what {@link #load} returns after {@link #merge} wrote it into the columns.
+         */
+        Summary loadReduced(int slot, Summary s, int count, ChunkReducer reduced) {
+            s.count = count;
+            s.sum = reduced.sum();
+            s.compensation = reduced.sumCompensation();
+            s.min = reduced.min();
+            s.max = reduced.max();
+            s.m2 = reduced.m2();
+            return loadRest(slot, s);
+        }
+
+        /** The rest of a summary whose count and moments are set: mean, ends, sketch. */
+        private Summary loadRest(int slot, Summary s) {
+            MemorySegment g = group(slot);
+            int at = groupAt(slot);
+            long times = g.getLong(at + TIMES_OFFSET);
             // No shift column: the mean comes from the compensated sum (M2 is shift-invariant).
             s.shift = 0.0;
             s.mean = s.count == 0 ? 0.0 : (s.sum + s.compensation) / s.count;
@@ -1195,9 +1298,11 @@ public final class ManagedWindowStore extends PanedWindowStore<ManagedWindowStor
             if (size >= FIRST_CHUNK_MIN_SLOTS) {
                 firstChunkClass = classReachedByNineInTen(tally, size);
             }
+            firstTableCapacity = Math.max(TABLE_MIN_CAPACITY, tableCapacity);
             blocks = 0;
             size = 0;
             tableCapacity = 0;
+            cursor = -1;
         }
     }
 

@@ -43,6 +43,15 @@ abstract class PanedWindowStore<P extends PanedWindowStore.Pane> implements Wind
         abstract int find(long keyId);
 
         /**
+         * Slot of a key, or -1, for a caller that visits keys in about the order of the pane's
+         * slots: a store may try the slot after the one this returned last before it looks the key
+         * up (see {@code ManagedWindowStore.Pane#findNext}).
+         */
+        int findNext(long keyId) {
+            return find(keyId);
+        }
+
+        /**
          * Reads the memory {@link #find} reads first for the key and returns what it read (so the
          * read is not optimized away): a lookup started ahead of time.
          */
@@ -111,8 +120,15 @@ abstract class PanedWindowStore<P extends PanedWindowStore.Pane> implements Wind
     /** A new, empty pane. */
     abstract P newPane();
 
-    /** Called before one slot's summary is read (a store may have raw values to fold in). */
-    void beforeRead(P pane, int slot) {}
+    /**
+     * One slot's summary, loaded into {@code into}: with every sample, where a store may still hold
+     * raw values to fold in. {@code windowStart} is the start of the window being read, which tells
+     * a store whether a later window will read the pane again ({@link Long#MIN_VALUE}: not known,
+     * assume it will).
+     */
+    Summary read(P pane, int slot, Summary into, long windowStart) {
+        return pane.load(slot, into);
+    }
 
     /** Called after panes were dropped and released. */
     void afterDrop() {}
@@ -178,8 +194,8 @@ abstract class PanedWindowStore<P extends PanedWindowStore.Pane> implements Wind
         if (first < 0) {
             return;
         }
-        // Each slot is readied (beforeRead: its raw chunk folded in) just before it is read, not
-        // all slots of the panes first: one pass over a slot's memory instead of two.
+        // Each slot is readied (read: its raw values folded in) just before it is read, not all
+        // slots of the panes first: one pass over a slot's memory instead of two.
         if (first == last) {
             P p = panes.get(first);
             int ahead = p.size >= LOOKAHEAD_MIN_SLOTS ? p.size - LOOKAHEAD : 0;
@@ -187,8 +203,7 @@ abstract class PanedWindowStore<P extends PanedWindowStore.Pane> implements Wind
                 if (slot < ahead) {
                     visitor.upcoming(p.key(slot + LOOKAHEAD));
                 }
-                beforeRead(p, slot);
-                visitor.visit(p.key(slot), p.load(slot, scratch));
+                visitor.visit(p.key(slot), read(p, slot, scratch, from));
             }
             return;
         }
@@ -215,15 +230,13 @@ abstract class PanedWindowStore<P extends PanedWindowStore.Pane> implements Wind
                     continue;
                 }
                 long key = p.key(slot);
-                beforeRead(p, slot);
-                merged.copyFrom(p.load(slot, scratch));
+                merged.copyFrom(read(p, slot, scratch, from));
                 for (int j = i + 1; j <= last; j++) {
                     P later = panes.get(j);
-                    int s = later.find(key);
+                    int s = later.findNext(key);
                     if (s >= 0) {
                         setMark(markFrom[j - first] + s);
-                        beforeRead(later, s);
-                        merged.merge(later.load(s, scratch));
+                        merged.merge(read(later, s, scratch, from));
                     }
                 }
                 visitor.visit(key, merged);
@@ -264,8 +277,7 @@ abstract class PanedWindowStore<P extends PanedWindowStore.Pane> implements Wind
             if (p.start >= from && p.start < to) {
                 int slot = p.find(keyId);
                 if (slot >= 0) {
-                    beforeRead(p, slot);
-                    into.merge(p.load(slot, scratch));
+                    into.merge(read(p, slot, scratch, Long.MIN_VALUE));
                 }
             }
         }

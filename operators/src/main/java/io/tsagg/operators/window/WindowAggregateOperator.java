@@ -84,6 +84,14 @@ public final class WindowAggregateOperator extends AbstractStreamOperator<Window
     private transient OperatorStore memory;
     private transient WindowStore store;
     private transient KeyDictionary dictionary;
+
+    /**
+     * Lookups of the keys of results ({@link #fillResult}) and of the keys visited next ({@link
+     * #upcoming}): both go through the keys in the store's slot order, mostly the dictionary's.
+     */
+    private transient KeyDictionary.Cursor resultNames;
+
+    private transient KeyDictionary.Cursor upcomingNames;
     private transient WindowResult result;
     private transient StreamRecord<WindowResult> resultRecord;
     private transient StreamRecord<MetricRecord> lateRecord;
@@ -196,6 +204,8 @@ public final class WindowAggregateOperator extends AbstractStreamOperator<Window
                         this, getOperatorName(), spec, quantileAccuracy, false, 0, LOG);
         store = memory.store;
         dictionary = new KeyDictionary();
+        resultNames = dictionary.cursor();
+        upcomingNames = dictionary.cursor();
         watermark = Long.MIN_VALUE;
         lastFiredEnd = Long.MIN_VALUE;
         paneFrom = 1;
@@ -525,7 +535,7 @@ public final class WindowAggregateOperator extends AbstractStreamOperator<Window
     /** Looks up the dictionary entry of a key about to be visited: its cache misses start now. */
     @Override
     public void upcoming(long keyId) {
-        lookedAhead += dictionary.find(keyId);
+        lookedAhead += upcomingNames.find(keyId);
     }
 
     /** Emits one result; called by the store for each key of the window being emitted. */
@@ -537,7 +547,7 @@ public final class WindowAggregateOperator extends AbstractStreamOperator<Window
     }
 
     private void fillResult(long keyId, long start, long end, Summary s) {
-        int entry = dictionary.find(keyId);
+        int entry = resultNames.find(keyId);
         if (entry >= 0) {
             result.setKey(
                     keyId, dictionary.arena(), dictionary.offset(entry), dictionary.length(entry));

@@ -215,9 +215,10 @@ class ManagedWindowStoreTest {
         store.dropPanesBefore(Long.MAX_VALUE);
         assertThat(store.firstChunkClass()).isEqualTo(4);
         store.add(1L, 20_000, 20_005, 1.0);
+        // The new pane's probe table also starts at the last pane's 2,048 entries, not 1,024.
         assertThat(store.bytesUsed() - oneKeySmallestChunk)
-                .as("one key's first chunk: 1 KiB instead of 64 bytes")
-                .isEqualTo(1_024 - 64);
+                .as("one key's first chunk: 1 KiB instead of 64 bytes; table: 8 KiB, not 4")
+                .isEqualTo(1_024 - 64 + 4_096);
         // The same statistics as when chunks grew from the smallest class.
         HeapWindowStore reference = new HeapWindowStore();
         reference.add(1L, 20_000, 20_005, 1.0);
@@ -228,6 +229,45 @@ class ManagedWindowStoreTest {
             }
         }
         assertSame(window(store, 0, 60_000), window(reference, 0, 60_000), 0);
+        reference.close();
+    }
+
+    @Test
+    void shouldFindEveryKeyWhateverTheOrderOfArrival() throws Exception {
+        // Slots are tried in order first (Pane.findNext): the same keys in their slots' order,
+        // backwards, shuffled, and with new keys between them, against the heap store.
+        HeapWindowStore reference = new HeapWindowStore();
+        Random random = new Random(7);
+        long[] keys = new long[300];
+        for (int k = 0; k < keys.length; k++) {
+            keys[k] = random.nextLong();
+        }
+        int t = 0;
+        for (int round = 0; round < 12; round++) {
+            int n = round < 4 ? 200 : keys.length;
+            int[] order = new int[n];
+            for (int i = 0; i < n; i++) {
+                order[i] = round % 3 == 1 ? n - 1 - i : i;
+            }
+            if (round % 3 == 2) {
+                for (int i = n - 1; i > 0; i--) {
+                    int j = random.nextInt(i + 1);
+                    int swap = order[i];
+                    order[i] = order[j];
+                    order[j] = swap;
+                }
+            }
+            for (int i : order) {
+                double v = random.nextGaussian() * 10;
+                long pane = round < 6 ? 0 : 60_000;
+                store.add(keys[i], pane, pane + t % 60_000, v);
+                reference.add(keys[i], pane, pane + t % 60_000, v);
+                t++;
+            }
+        }
+        assertThat(window(store, 0, 60_000)).hasSize(keys.length);
+        assertSame(window(store, 0, 60_000), window(reference, 0, 60_000), 0);
+        assertSame(window(store, 60_000, 120_000), window(reference, 60_000, 120_000), 0);
         reference.close();
     }
 

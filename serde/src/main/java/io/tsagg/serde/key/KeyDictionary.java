@@ -50,6 +50,37 @@ public final class KeyDictionary {
         return index.get(id);
     }
 
+    /**
+     * A reader that looks ids up in about the order they were put: it tries the entry after the one
+     * it found last (a compare in a sequential array) before the index (a hash probe at a random
+     * place). Window results name their keys in the order of the store's slots, which is the keys'
+     * order of arrival, as is the dictionary's.
+     */
+    public Cursor cursor() {
+        return new Cursor();
+    }
+
+    /** See {@link #cursor()}. Not thread-safe. */
+    public final class Cursor {
+        private int last = -1;
+
+        private Cursor() {}
+
+        /** Entry number of the id, or -1. Hot path. */
+        public int find(long id) {
+            int next = last + 1;
+            if (next < size && ids[next] == id) {
+                last = next;
+                return next;
+            }
+            int entry = index.get(id);
+            if (entry >= 0) {
+                last = entry;
+            }
+            return entry;
+        }
+    }
+
     public int size() {
         return size;
     }

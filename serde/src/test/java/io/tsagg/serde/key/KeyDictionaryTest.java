@@ -101,6 +101,35 @@ class KeyDictionaryTest {
         }
     }
 
+    @Test
+    void shouldFindWithACursorInEveryOrderWhatTheIndexFinds() {
+        final KeyDictionary dictionary = new KeyDictionary();
+        final Random random = new Random(11);
+        final long[] ids = new long[2_000];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = random.nextLong();
+            dictionary.put(ids[i], new byte[] {(byte) i}, 0, 1);
+        }
+        final KeyDictionary.Cursor cursor = dictionary.cursor();
+
+        // In order (the cursor's guess right), backwards and at random (wrong), unknown ids.
+        for (int i = 0; i < ids.length; i++) {
+            assertThat(cursor.find(ids[i])).isEqualTo(i);
+        }
+        for (int i = ids.length - 1; i >= 0; i--) {
+            assertThat(cursor.find(ids[i])).isEqualTo(i);
+        }
+        for (int n = 0; n < 5_000; n++) {
+            final int i = random.nextInt(ids.length);
+            assertThat(cursor.find(ids[i])).isEqualTo(i);
+            assertThat(cursor.find(random.nextLong())).isEqualTo(-1);
+        }
+        // Entries put after the cursor was made.
+        dictionary.put(5L, new byte[] {1}, 0, 1);
+        assertThat(cursor.find(ids[ids.length - 1])).isEqualTo(ids.length - 1);
+        assertThat(cursor.find(5L)).isEqualTo(ids.length);
+    }
+
     private static byte[] bytesOf(KeyDictionary dictionary, int entry) {
         return Arrays.copyOfRange(
                 dictionary.arena(),
