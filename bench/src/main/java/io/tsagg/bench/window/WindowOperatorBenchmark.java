@@ -56,16 +56,29 @@ public class WindowOperatorBenchmark {
     @Param({"1000"})
     public int watermarkEvery;
 
+    /**
+     * {@code roundrobin}: the keys in the same order every round, as a scraper or producer walks
+     * its series; {@code shuffled}: each round in a new random order (both operators see the same).
+     */
+    @Param({"roundrobin"})
+    public String order;
+
     private WindowOperatorDriver driver;
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
-        crossCheck("sliding".equals(windows));
+        crossCheck("sliding".equals(windows), "shuffled".equals(order));
         // Enough managed memory for every open (key, pane) of 1M keys with their chunks.
         long managed = keys >= 100_000 ? 1L << 30 : 64L << 20;
         driver =
                 new WindowOperatorDriver(
-                        operator, keys, "sliding".equals(windows), watermarkEvery, managed, false);
+                        operator,
+                        keys,
+                        "sliding".equals(windows),
+                        watermarkEvery,
+                        managed,
+                        false,
+                        "shuffled".equals(order));
     }
 
     @Benchmark
@@ -84,9 +97,9 @@ public class WindowOperatorBenchmark {
     }
 
     /** Both operators, the same small input: the same windows with the same statistics. */
-    static void crossCheck(boolean sliding) throws Exception {
-        Map<String, double[]> ours = run("tsagg", sliding);
-        Map<String, double[]> theirs = run("flink", sliding);
+    static void crossCheck(boolean sliding, boolean shuffled) throws Exception {
+        Map<String, double[]> ours = run("tsagg", sliding, shuffled);
+        Map<String, double[]> theirs = run("flink", sliding, shuffled);
         if (!ours.keySet().equals(theirs.keySet())) {
             throw new AssertionError(
                     "different windows: tsagg " + ours.size() + ", flink " + theirs.size());
@@ -111,9 +124,10 @@ public class WindowOperatorBenchmark {
         }
     }
 
-    private static Map<String, double[]> run(String operator, boolean sliding) throws Exception {
+    private static Map<String, double[]> run(String operator, boolean sliding, boolean shuffled)
+            throws Exception {
         try (WindowOperatorDriver d =
-                new WindowOperatorDriver(operator, 1_009, sliding, 97, 64L << 20, true)) {
+                new WindowOperatorDriver(operator, 1_009, sliding, 97, 64L << 20, true, shuffled)) {
             d.feed(50_021);
             d.finishAndCheck();
             return d.collected();

@@ -45,9 +45,11 @@ import org.apache.flink.util.OutputTag;
  * Drives one keyed window operator, ours ({@link WindowAggregateOperator}, off-heap store on
  * managed memory) or Flink's {@code WindowOperator} with a {@link StatsAggregateFunction} on the
  * heap state backend, through Flink's {@link KeyedOneInputStreamOperatorTestHarness} with the same
- * generated input: {@code keys} random 64-bit key ids, round robin, each key getting {@link
- * #SAMPLES_PER_KEY_PER_WINDOW} samples per window, timestamps ascending, a watermark every {@code
- * watermarkEvery} samples.
+ * generated input: {@code keys} random 64-bit key ids, round robin (or, {@code shuffled}, each
+ * round in a new random order), each key getting {@link #SAMPLES_PER_KEY_PER_WINDOW} samples per
+ * window, timestamps ascending, a watermark every {@code watermarkEvery} samples. The driver's own
+ * work per sample is a few increments and compares (no divisions), so that it adds little to either
+ * operator's time.
  *
  * <p>Records are handed to the operator as Flink's task does it ({@code RecordProcessorUtils}): the
  * key context is set only if the operator says it has one (ours does not). Results go to a counting
@@ -74,6 +76,22 @@ final class WindowOperatorDriver implements AutoCloseable {
     private final MetricRecord record = new MetricRecord();
     private final StreamRecord<MetricRecord> element = new StreamRecord<>(record);
 
+    private final boolean shuffled;
+    private final SplittableRandom order = new SplittableRandom(7);
+
+    /**
+     * Sample {@code next}'s key index, timestamp ({@code START_MS + tsMs}, where {@code tsMs} is
+     * {@code next * WINDOW_MS / samplesPerWindow} with remainder {@code tsRemainder}) and samples
+     * left to the next watermark, kept incrementally.
+     */
+    private int keyIndex;
+
+    private long tsMs;
+    private long tsRemainder;
+    private final long tsStep;
+    private final long tsStepRemainder;
+    private int toWatermark;
+
     private long next;
     private double fedSum;
 
@@ -85,9 +103,25 @@ final class WindowOperatorDriver implements AutoCloseable {
             long managedBytes,
             boolean collect)
             throws Exception {
+        this(operatorName, keys, sliding, watermarkEvery, managedBytes, collect, false);
+    }
+
+    WindowOperatorDriver(
+            String operatorName,
+            int keys,
+            boolean sliding,
+            int watermarkEvery,
+            long managedBytes,
+            boolean collect,
+            boolean shuffled)
+            throws Exception {
         this.watermarkEvery = watermarkEvery;
+        this.toWatermark = watermarkEvery;
+        this.shuffled = shuffled;
         this.windowsPerSample = sliding ? (int) (WINDOW_MS / SLIDE_MS) : 1;
         this.samplesPerWindow = (long) keys * SAMPLES_PER_KEY_PER_WINDOW;
+        this.tsStep = WINDOW_MS / samplesPerWindow;
+        this.tsStepRemainder = WINDOW_MS % samplesPerWindow;
         SplittableRandom random = new SplittableRandom(42);
         keyIds = new long[keys];
         for (int k = 0; k < keys; k++) {
@@ -166,6 +200,19 @@ final class WindowOperatorDriver implements AutoCloseable {
                 operator.processElement(element);
             }
         }
+        if (shuffled) {
+            shuffleKeys();
+        }
+    }
+
+    /** A new random order of the keys for the next round (Fisher-Yates). */
+    private void shuffleKeys() {
+        for (int i = keyIds.length - 1; i > 0; i--) {
+            int j = order.nextInt(i + 1);
+            long swap = keyIds[i];
+            keyIds[i] = keyIds[j];
+            keyIds[j] = swap;
+        }
     }
 
     /** Flink's harness copies and keeps results; both operators write to our output instead. */
@@ -181,17 +228,32 @@ final class WindowOperatorDriver implements AutoCloseable {
         int keys = keyIds.length;
         long g = next;
         for (int i = 0; i < n; i++, g++) {
-            long ts = START_MS + g * WINDOW_MS / samplesPerWindow;
+            long ts = START_MS + tsMs;
             double v = values[(int) (g & (VALUES - 1))];
             fedSum += v;
-            record.setSample(keyIds[(int) (g % keys)], ts, v);
+            record.setSample(keyIds[keyIndex], ts, v);
             element.replace(record, ts);
             if (keyContext) {
                 operator.setKeyContextElement1(element);
             }
             operator.processElement(element);
-            if ((g + 1) % watermarkEvery == 0) {
+            if (--toWatermark == 0) {
                 operator.processWatermark(new Watermark(ts - 1));
+                toWatermark = watermarkEvery;
+            }
+            // Sample g + 1: the next key, then the timestamp START_MS + (g + 1) * WINDOW_MS /
+            // samplesPerWindow, carried as quotient and remainder.
+            if (++keyIndex == keys) {
+                keyIndex = 0;
+                if (shuffled) {
+                    shuffleKeys();
+                }
+            }
+            tsMs += tsStep;
+            tsRemainder += tsStepRemainder;
+            if (tsRemainder >= samplesPerWindow) {
+                tsRemainder -= samplesPerWindow;
+                tsMs++;
             }
         }
         next = g;
