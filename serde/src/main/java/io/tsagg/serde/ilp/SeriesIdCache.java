@@ -157,9 +157,7 @@ final class SeriesIdCache {
     /** The arena offset of the current line's entry, or -1 (a miss that is not cached). */
     private int current = -1;
 
-    /** The slot of the current entry, and the offset of its first field record. */
-    private int currentSlot;
-
+    /** The offset of the current entry's first field record. */
     private int currentFields;
 
     /** The hash, start and length of the section that missed ({@code missLength < 0}: uncached). */
@@ -170,6 +168,9 @@ final class SeriesIdCache {
 
     private int lookups;
     private int hits;
+
+    /** Hits found as the entry after the previous line's ({@link #nextEntry}); for tests. */
+    private long nextEntryHits;
 
     /** Lines still to leave to the builder before the cache is tried again. */
     private int bypass;
@@ -182,6 +183,7 @@ final class SeriesIdCache {
      * section for {@link #insert} if it can be cached. Hot path.
      */
     int lookup(byte[] b, int p, int end) {
+        final int last = current;
         current = -1;
         missLength = -1;
         if (bypass > 0) {
@@ -194,6 +196,12 @@ final class SeriesIdCache {
             }
             lookups = 0;
             hits = 0;
+        }
+        if (last >= 0) {
+            final int space = nextEntry(last, b, p, end);
+            if (space >= 0) {
+                return space;
+            }
         }
         final int limit = Math.min(end, p + MAX_SERIES_BYTES);
         long h = 0;
@@ -248,7 +256,6 @@ final class SeriesIdCache {
                 final int o = (int) (slot & OFFSET_MASK);
                 if (sameSection(a, o, b, p, length, tail)) {
                     current = o;
-                    currentSlot = s;
                     currentFields = o + SERIES + words(length);
                     hits++;
                     return space;
@@ -259,6 +266,58 @@ final class SeriesIdCache {
         missStart = p;
         missLength = length;
         return -1;
+    }
+
+    /**
+     * Tries the entry after {@code last} (the previous line's) in the arena: entries are added in
+     * the order their series first came, and a source writes its series in the same order every
+     * interval, so that is usually the next line's. On a hit, makes it current and returns the
+     * index of the space that ends the section, without hashing the section or reading the table (a
+     * read at a random place); else -1. The entry's bytes hold no space or backslash (a cached
+     * section has none), so equal bytes followed by a space are the section the hash would have
+     * found. Hot path.
+     */
+    private int nextEntry(int last, byte[] b, int p, int end) {
+        final long[] a = arena;
+        final int o = last + entryWords(last);
+        if (o >= top || (a[o + HEAD] & TAG_MASK) == 0) {
+            return -1;
+        }
+        final int length = seriesLength(a[o + META]);
+        final int space = p + length;
+        if (space >= end || b[space] != ' ') {
+            return -1;
+        }
+        final int whole = length >>> 3;
+        final int at = o + SERIES;
+        for (int k = 0; k < whole; k++) {
+            if (a[at + k] != (long) LONG_LE.get(b, p + (k << 3))) {
+                return -1;
+            }
+        }
+        final int rest = length & 7;
+        if (rest != 0) {
+            // The last partial word, zero-padded: the space after it is in b, so a whole word is
+            // there to read unless the section ends within 8 bytes of b's end.
+            final int from = space - rest;
+            long tail;
+            if (from + Long.BYTES <= b.length) {
+                tail = (long) LONG_LE.get(b, from) & ~(-1L << (rest << 3));
+            } else {
+                tail = 0;
+                for (int i = rest - 1; i >= 0; i--) {
+                    tail = (tail << 8) | (b[from + i] & 0xFFL);
+                }
+            }
+            if (a[at + whole] != tail) {
+                return -1;
+            }
+        }
+        current = o;
+        currentFields = at + words(length);
+        hits++;
+        nextEntryHits++;
+        return space;
     }
 
     /**
@@ -336,7 +395,6 @@ final class SeriesIdCache {
         putBytes(a, o + SERIES, b, missStart, missLength);
         table[slot] = (h & TAG_MASK) | o;
         current = o;
-        currentSlot = slot;
         currentFields = o + SERIES + sectionWords;
     }
 
@@ -454,6 +512,11 @@ final class SeriesIdCache {
     /** Bytes of dead entries not reclaimed yet; for tests. */
     long deadBytes() {
         return (long) deadWords * Long.BYTES;
+    }
+
+    /** Hits that found the entry after the previous line's; for tests. */
+    long nextEntryHits() {
+        return nextEntryHits;
     }
 
     /** Compactions so far; for tests. */
@@ -669,6 +732,7 @@ final class SeriesIdCache {
                 return false;
             }
             from = current; // allocate may have compacted
+            final int slot = slotOf(arena[from + HEAD], from);
             System.arraycopy(
                     arena,
                     from,
@@ -678,7 +742,7 @@ final class SeriesIdCache {
             kill(from);
             liveWords += newWords;
             o = moved;
-            table[currentSlot] = (table[currentSlot] & TAG_MASK) | o;
+            table[slot] = (table[slot] & TAG_MASK) | o;
             current = o;
             currentFields = o + SERIES + sectionWords;
         }

@@ -325,6 +325,65 @@ class SeriesIdCacheTest {
         assertThat(cache.compactions()).as("seed %d", seed).isPositive();
     }
 
+    @Test
+    void shouldAgreeWithAMapWhenSeriesComeInTheSameOrderEachRound() {
+        // As a scraper writes them: the same order every round, so most lookups find the entry
+        // after the previous line's. Some series skipped, some new ones and some out of place in
+        // each round, and fields added as rounds go (entries outgrow their room and move; the
+        // arena compacts): every hit must still be the id the map holds.
+        final long seed = System.nanoTime();
+        final Random random = new Random(seed);
+        final Map<String, Long> ids = new HashMap<>();
+        final List<String> sections = new ArrayList<>();
+        for (int s = 0; s < 2_000; s++) {
+            sections.add("m,host=h" + s + ",t=" + "x".repeat(random.nextInt(40)));
+        }
+        int hits = 0;
+        for (int round = 0; round < 40; round++) {
+            for (int i = 0; i < sections.size(); i++) {
+                final double r = random.nextDouble();
+                if (r < 0.03) {
+                    continue;
+                }
+                final String section =
+                        r < 0.06 ? sections.get(random.nextInt(sections.size())) : sections.get(i);
+                final String key = "f" + random.nextInt(Math.min(1 + round / 4, 12));
+                final byte[] b = (section + " " + key + "=1").getBytes(StandardCharsets.UTF_8);
+                drainBypass();
+                final int space = cache.lookup(b, 0, b.length);
+                if (space < 0) {
+                    cache.insert(b, indexOf(b, (byte) ' '));
+                } else {
+                    assertThat(space).as("seed %d", seed).isEqualTo(section.length());
+                }
+                if (!cache.hasCurrent()) {
+                    continue;
+                }
+                final int p = section.length() + 1;
+                final int equals = p + key.length();
+                final int f = cache.field(b, p, equals, 0);
+                final String name = section + " " + key;
+                if (f >= 0) {
+                    assertThat(cache.id(f)).as("seed %d, %s", seed, name).isEqualTo(ids.get(name));
+                    hits++;
+                } else {
+                    final long id = ids.computeIfAbsent(name, n -> random.nextLong());
+                    cache.addField(b, p, equals, id);
+                }
+            }
+            if (round % 10 == 9) {
+                for (int n = 0; n < 50; n++) {
+                    sections.add(
+                            random.nextInt(sections.size()),
+                            "m,host=new" + round + "-" + n + ",t=" + "y".repeat(n));
+                }
+            }
+        }
+        assertThat(hits).as("seed %d", seed).isGreaterThan(40_000);
+        assertThat(cache.nextEntryHits()).as("seed %d", seed).isGreaterThan(20_000);
+        assertThat(cache.compactions()).as("seed %d", seed).isPositive();
+    }
+
     // ---------------------------------------------------------------- helpers
 
     private static final long MISSING = Long.MIN_VALUE;
