@@ -1,6 +1,7 @@
 package io.tsagg.operators.kernels;
 
 import java.util.Objects;
+import org.apache.flink.core.memory.MemorySegment;
 
 /**
  * The scalar twin of the vector kernels: the same shifted, compensated one-pass algorithm, one
@@ -38,6 +39,37 @@ public final class ScalarStatsKernels implements StatsKernels {
         double mx = Double.NEGATIVE_INFINITY;
         for (int i = from; i < to; i++) {
             double x = values[i];
+            double t = s + x;
+            double bp = t - s;
+            c += (s - (t - bp)) + (x - bp);
+            s = t;
+            double d = x - k;
+            q += d * d;
+            mn = Math.min(mn, x);
+            mx = Math.max(mx, x);
+        }
+        return out.finish(n, k, s, c, q, mn, mx);
+    }
+
+    /**
+     * {@link #moments} of {@code n} doubles at {@code offset} of {@code segment} (native order, as
+     * {@link MemorySegment#putDouble} writes them), read in place: the same arithmetic in the same
+     * order, so the same bits, without copying them into an array first. For short chunks, where
+     * the copy and the call cost as much as the loop. Hot path.
+     */
+    public static ChunkMoments momentsOf(
+            MemorySegment segment, int offset, int n, ChunkMoments out) {
+        if (n == 0) {
+            return out.clear();
+        }
+        double k = segment.getDouble(offset);
+        double s = 0.0;
+        double c = 0.0;
+        double q = 0.0;
+        double mn = Double.POSITIVE_INFINITY;
+        double mx = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < n; i++) {
+            double x = segment.getDouble(offset + (i << 3));
             double t = s + x;
             double bp = t - s;
             c += (s - (t - bp)) + (x - bp);

@@ -1,6 +1,7 @@
 package io.tsagg.operators.window;
 
 import io.tsagg.operators.kernels.ChunkMoments;
+import io.tsagg.operators.kernels.ScalarStatsKernels;
 import io.tsagg.operators.kernels.StatsKernels;
 import org.apache.flink.core.memory.MemorySegment;
 
@@ -19,6 +20,12 @@ public final class ChunkReducer {
     private final ChunkMoments moments = new ChunkMoments();
     private double[] scratch = new double[512];
 
+    /**
+     * Chunks shorter than this are reduced in place by the scalar loop, which is what every kernel
+     * runs for them: the vector kernels start at two vectors of at least 4 lanes.
+     */
+    static final int SHORT = 8;
+
     public ChunkReducer(StatsKernels kernels) {
         this.kernels = kernels;
     }
@@ -29,6 +36,11 @@ public final class ChunkReducer {
 
     /** Reduces {@code n} doubles at {@code offset} of {@code segment}. Hot path. */
     public void reduce(MemorySegment segment, int offset, int n) {
+        if (n < SHORT) {
+            // What every kernel runs for so few values, read in place (the same bits).
+            ScalarStatsKernels.momentsOf(segment, offset, n, moments);
+            return;
+        }
         if (scratch.length < n) {
             scratch = new double[Integer.highestOneBit(n - 1) << 1];
         }
