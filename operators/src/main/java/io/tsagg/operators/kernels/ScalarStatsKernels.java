@@ -54,8 +54,8 @@ public final class ScalarStatsKernels implements StatsKernels {
     /**
      * {@link #moments} of {@code n} doubles at {@code offset} of {@code segment} (native order, as
      * {@link MemorySegment#putDouble} writes them), read in place: the same arithmetic in the same
-     * order, so the same bits, without copying them into an array first. For short chunks, where
-     * the copy and the call cost as much as the loop. Hot path.
+     * order, so the same bits (ChunkReducerTest compares them), without copying them into an array
+     * first. For short chunks, where the copy and the call cost as much as the loop. Hot path.
      */
     public static ChunkMoments momentsOf(
             MemorySegment segment, int offset, int n, ChunkMoments out) {

@@ -335,7 +335,7 @@ public final class ManagedWindowStore extends PanedWindowStore<ManagedWindowStor
         long state = g.getLong(at + STATE_OFFSET);
         int count = (int) state;
         int chunk = (int) (state >>> 32);
-        int fill = chunk == NO_CHUNK ? 0 : chunkSegment(chunk).getInt(chunkOffset(chunk));
+        int fill = fillOf(chunk);
         // The chunk's raw values stay raw: the partial joins the reduced part of the summary.
         merge(
                 p,
@@ -422,6 +422,11 @@ public final class ManagedWindowStore extends PanedWindowStore<ManagedWindowStor
 
     private int chunkOffset(int chunk) {
         return (chunk & ((1 << unitBits) - 1)) << 6;
+    }
+
+    /** Raw values in the chunk (0 for {@link #NO_CHUNK}). */
+    private int fillOf(int chunk) {
+        return chunk == NO_CHUNK ? 0 : chunkSegment(chunk).getInt(chunkOffset(chunk));
     }
 
     /** A new empty chunk of the class, or NO_CHUNK. */
@@ -784,16 +789,15 @@ public final class ManagedWindowStore extends PanedWindowStore<ManagedWindowStor
     Summary read(Pane p, int slot, Summary into, long windowStart) {
         long state = p.stateOf(slot);
         int chunk = (int) (state >>> 32);
-        if (chunk != NO_CHUNK) {
-            MemorySegment seg = chunkSegment(chunk);
-            int base = chunkOffset(chunk);
-            int fill = seg.getInt(base);
-            if (fill > 0 && fill == (int) state && p.start - slide < windowStart) {
-                reducer.reduce(seg, base + CHUNK_HEADER, fill);
-                return p.loadReduced(slot, into, fill, reducer);
-            }
-            reduceChunk(p, slot, (int) state - fill, seg, base, fill);
+        int count = (int) state;
+        if (chunk != NO_CHUNK
+                && count > 0
+                && p.start - slide < windowStart
+                && fillOf(chunk) == count) {
+            reducer.reduce(chunkSegment(chunk), chunkOffset(chunk) + CHUNK_HEADER, count);
+            return p.loadReduced(slot, into, count, reducer);
         }
+        reduceSlot(p, slot);
         return p.load(slot, into);
     }
 
@@ -807,7 +811,7 @@ public final class ManagedWindowStore extends PanedWindowStore<ManagedWindowStor
     void writeSlot(Pane p, int slot, DataOutputView out) throws IOException {
         // Raw values stay raw, so reduction order (and every bit) survives a restore.
         int chunk = (int) (p.stateOf(slot) >>> 32);
-        int fill = chunk == NO_CHUNK ? 0 : chunkSegment(chunk).getInt(chunkOffset(chunk));
+        int fill = fillOf(chunk);
         p.load(slot, scratch, fill).write(out);
         out.writeInt(fill);
         if (fill > 0) {
