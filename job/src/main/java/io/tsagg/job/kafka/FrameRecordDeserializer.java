@@ -160,7 +160,7 @@ public final class FrameRecordDeserializer
             }
         }
         long[] ids = groupIds(bytes, out);
-        long horizon = emitter.futureHorizon();
+        emitter.newRecord();
         origins.reset(decoder, bytes);
         if (batch != null) {
             batch.start(decoder, ids);
@@ -169,8 +169,8 @@ public final class FrameRecordDeserializer
         for (int i = 0; i < samples; i++) {
             long ts = decoder.timestamp(i);
             double v = decoder.value(i);
-            if (ts > horizon) {
-                rejectFuture(kafkaRecord, bytes, i, ts, v, horizon, out);
+            if (emitter.beyondHorizon(ts)) {
+                rejectFuture(kafkaRecord, bytes, i, ts, v, emitter.futureHorizon(), out);
                 continue;
             }
             if (!Double.isFinite(v)) {

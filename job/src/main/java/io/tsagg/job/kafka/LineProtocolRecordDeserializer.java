@@ -131,7 +131,7 @@ public final class LineProtocolRecordDeserializer
                     arena.newKeyLength(k),
                     out);
         }
-        long horizon = emitter.futureHorizon();
+        emitter.newRecord();
         int samples = arena.size();
         int future = 0;
         if (batch != null) {
@@ -139,7 +139,7 @@ public final class LineProtocolRecordDeserializer
         }
         for (int i = 0; i < samples; i++) {
             long ts = arena.timestamp(i);
-            if (ts > horizon) {
+            if (emitter.beyondHorizon(ts)) {
                 future++;
                 continue;
             }
@@ -154,7 +154,7 @@ public final class LineProtocolRecordDeserializer
         }
         emitter.samplesIn.inc(samples - future);
         if (future > 0) {
-            rejectFutureLines(kafkaRecord, bytes, defaultTimestamp, horizon, out);
+            rejectFutureLines(kafkaRecord, bytes, defaultTimestamp, emitter.futureHorizon(), out);
         }
         if (parser.nonNumericFields() > 0) {
             nonNumericFields.inc(parser.nonNumericFields());
