@@ -94,9 +94,12 @@ final class SampleEmitter {
      * Hot path.
      */
     boolean beyondHorizon(long timestampMs) {
-        if (timestampMs <= horizon) {
-            return false;
-        }
+        // A compare inline; the rest, rare, in a method of its own.
+        return timestampMs > horizon && beyondFreshHorizon(timestampMs);
+    }
+
+    /** {@link #beyondHorizon} for a timestamp beyond the horizon of the last read. */
+    private boolean beyondFreshHorizon(long timestampMs) {
         if (!horizonRead) {
             horizonRead = true;
             long now = clock.getAsLong();
