@@ -177,13 +177,18 @@ public final class ManagedWindowStore extends PanedWindowStore<ManagedWindowStor
     private int firstChunkClass;
 
     /**
-     * Capacity a new pane's probe table starts at: what the table of the pane released last had
-     * grown to (at least {@link #TABLE_MIN_CAPACITY}). A pane gets about as many keys as the one
-     * before it, so this skips the doublings, each a rehash of every key so far (3.7% of a {@code
-     * WindowOperatorBenchmark} profile at 10k keys). Taken only while the pool keeps more than its
-     * reserve free besides; else the table starts small.
+     * Capacity a new pane's probe table starts at: the smaller of what the tables of the two panes
+     * released last had grown to (at least {@link #TABLE_MIN_CAPACITY}). A pane gets about as many
+     * keys as the ones before it, so this skips the doublings, each a rehash of every key so far
+     * (3.7% of a {@code WindowOperatorBenchmark} profile at 10k keys); the smaller of two, so that
+     * one pane of a burst of keys does not make the panes after it take a table of its size ({@code
+     * MemoryLimitIT}). Taken only while the pool keeps more than its reserve free besides; else the
+     * table starts small.
      */
     private int firstTableCapacity = TABLE_MIN_CAPACITY;
+
+    /** The capacity the table of the pane released last had grown to. */
+    private int lastTableCapacity = TABLE_MIN_CAPACITY;
 
     /** Panes with fewer slots leave {@link #firstChunkClass} as it is: too few to tell. */
     static final int FIRST_CHUNK_MIN_SLOTS = 64;
@@ -1302,7 +1307,9 @@ public final class ManagedWindowStore extends PanedWindowStore<ManagedWindowStor
             if (size >= FIRST_CHUNK_MIN_SLOTS) {
                 firstChunkClass = classReachedByNineInTen(tally, size);
             }
-            firstTableCapacity = Math.max(TABLE_MIN_CAPACITY, tableCapacity);
+            int reached = Math.max(TABLE_MIN_CAPACITY, tableCapacity);
+            firstTableCapacity = Math.min(reached, lastTableCapacity);
+            lastTableCapacity = reached;
             blocks = 0;
             size = 0;
             tableCapacity = 0;

@@ -215,10 +215,10 @@ class ManagedWindowStoreTest {
         store.dropPanesBefore(Long.MAX_VALUE);
         assertThat(store.firstChunkClass()).isEqualTo(4);
         store.add(1L, 20_000, 20_005, 1.0);
-        // The new pane's probe table also starts at the last pane's 2,048 entries, not 1,024.
+        // The table starts at the smaller of the last two panes' (1,024 entries): unchanged.
         assertThat(store.bytesUsed() - oneKeySmallestChunk)
-                .as("one key's first chunk: 1 KiB instead of 64 bytes; table: 8 KiB, not 4")
-                .isEqualTo(1_024 - 64 + 4_096);
+                .as("one key's first chunk: 1 KiB instead of 64 bytes")
+                .isEqualTo(1_024 - 64);
         // The same statistics as when chunks grew from the smallest class.
         HeapWindowStore reference = new HeapWindowStore();
         reference.add(1L, 20_000, 20_005, 1.0);
@@ -230,6 +230,30 @@ class ManagedWindowStoreTest {
         }
         assertSame(window(store, 0, 60_000), window(reference, 0, 60_000), 0);
         reference.close();
+    }
+
+    @Test
+    void shouldStartATableAtTheSizeOfTheLastTwoPanesButNotAtThatOfOneBurst() throws Exception {
+        // Panes of 1,000 keys (tables of 2,048 entries, 8 KiB) and one burst of 20,000 (65,536
+        // entries, 256 KiB). What a pane's first key takes, less what the first pane's took: the
+        // table's growth beyond 1,024 entries.
+        int[] keys = {1_000, 1_000, 1_000, 20_000, 1_000, 1_000};
+        long[] tableGrowth = {0, 0, 4_096, 4_096, 4_096, 4_096};
+        long first = -1;
+        for (int i = 0; i < keys.length; i++) {
+            long pane = i * 20_000L;
+            long before = store.bytesUsed();
+            store.add(7L, pane, pane + 5, 1.0);
+            long used = store.bytesUsed() - before;
+            if (i == 0) {
+                first = used;
+            }
+            assertThat(used - first).as("pane %d", i).isEqualTo(tableGrowth[i]);
+            for (int k = 1; k < keys[i]; k++) {
+                store.add(k * 31L, pane, pane + 5, 1.0);
+            }
+            store.dropPanesBefore(pane + 1);
+        }
     }
 
     @Test
