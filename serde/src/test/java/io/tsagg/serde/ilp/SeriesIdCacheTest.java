@@ -51,12 +51,6 @@ class SeriesIdCacheTest {
         }
         assertThat(cache.slots()).isEqualTo(SeriesIdCache.MAX_SLOTS);
         assertThat(cache.size()).isLessThanOrEqualTo(SeriesIdCache.MAX_SLOTS);
-        int r0 = 0;
-        for (int s = series - 1000; s < series; s++) {
-            r0 += get(line(s, "f")) == id(s) ? 1 : 0;
-        }
-        System.out.println(
-                "DEBUG size " + cache.size() + " bytes " + cache.entryBytes() + " recent " + r0);
         // Replaced entries miss; every hit is the series' own id.
         final long seed = System.nanoTime();
         final Random random = new Random(seed);
