@@ -83,8 +83,59 @@ public final class ContenderMain {
         Duration checkpoints = Duration.ofMillis(Long.parseLong(a.get("checkpoint-ms")));
         Path report = Path.of(a.get("report"));
 
-        RunProbe.resultTopic = output;
+        int passes = Integer.parseInt(a.getOrDefault("passes", "1"));
+
         RunProbe.startSampler();
+        StringBuilder lines = new StringBuilder();
+        for (int pass = 1; pass <= passes; pass++) {
+            if (pass > 1) {
+                // Every pass starts on a collected heap, not on the garbage of the one before.
+                System.gc();
+            }
+            lines.append(
+                            runPass(
+                                    contender,
+                                    bootstrap,
+                                    input,
+                                    outputTopic(output, pass),
+                                    runId + "-p" + pass,
+                                    parallelism,
+                                    window,
+                                    outOfOrderness,
+                                    checkpoints,
+                                    pass))
+                    .append('\n');
+        }
+        RunProbe.stopSampler();
+        Files.writeString(report, lines, StandardCharsets.UTF_8);
+        deleteRecursively(CHECKPOINTS);
+        // Kafka and Flink leave non-daemon threads behind now and then; the report is written.
+        System.exit(0);
+    }
+
+    /** The output topic of one pass: {@code base-p<pass>}; the harness creates it. */
+    static String outputTopic(String base, int pass) {
+        return base + "-p" + pass;
+    }
+
+    /**
+     * One read of the input topic to its end by a new job (a new MiniCluster, consumer group and
+     * output topic), measured by {@link RunProbe} from its first input record to its last result.
+     * Returns the measurements as one JSON object.
+     */
+    private static String runPass(
+            Contender contender,
+            String bootstrap,
+            String input,
+            String output,
+            String runId,
+            int parallelism,
+            Duration window,
+            Duration outOfOrderness,
+            Duration checkpoints,
+            int pass)
+            throws Exception {
+        RunProbe.reset(output);
         long started = System.nanoTime();
         long samples = -1;
         switch (contender) {
@@ -190,39 +241,38 @@ public final class ContenderMain {
                 throw new IllegalArgumentException("no runner for " + contender);
         }
         long finished = System.nanoTime();
-        RunProbe.stopSampler();
+        RunProbe.sample();
         long first = RunProbe.firstNanos();
         long last = RunProbe.lastNanos();
-        String json =
-                "{\"contender\":\""
-                        + contender.id
-                        + "\",\"recordsIn\":"
-                        + RunProbe.recordsIn()
-                        + ",\"samplesCounted\":"
-                        + samples
-                        + ",\"resultsOut\":"
-                        + RunProbe.resultsOut()
-                        + ",\"measuredNanos\":"
-                        + (first > 0 && last > first ? last - first : -1)
-                        + ",\"cpuNanos\":"
-                        + RunProbe.cpuNanosBetween(first, last)
-                        + ",\"gcMillis\":"
-                        + RunProbe.gcMillisBetween(first, last)
-                        + ",\"startupNanos\":"
-                        + (first > 0 ? first - started : -1)
-                        + ",\"wallNanos\":"
-                        + (finished - started)
-                        + ",\"totalCpuNanos\":"
-                        + RunProbe.processCpuNanos()
-                        + ",\"totalGcMillis\":"
-                        + RunProbe.gcMillis()
-                        + ",\"peakRssBytes\":"
-                        + RunProbe.peakRssBytes()
-                        + "}";
-        Files.writeString(report, json + "\n", StandardCharsets.UTF_8);
-        deleteRecursively(CHECKPOINTS);
-        // Kafka and Flink leave non-daemon threads behind now and then; the report is written.
-        System.exit(0);
+        return "{\"contender\":\""
+                + contender.id
+                + "\",\"pass\":"
+                + pass
+                + ",\"outputTopic\":\""
+                + output
+                + "\",\"recordsIn\":"
+                + RunProbe.recordsIn()
+                + ",\"samplesCounted\":"
+                + samples
+                + ",\"resultsOut\":"
+                + RunProbe.resultsOut()
+                + ",\"measuredNanos\":"
+                + (first > 0 && last > first ? last - first : -1)
+                + ",\"cpuNanos\":"
+                + RunProbe.cpuNanosBetween(first, last)
+                + ",\"gcMillis\":"
+                + RunProbe.gcMillisBetween(first, last)
+                + ",\"startupNanos\":"
+                + (first > 0 ? first - started : -1)
+                + ",\"wallNanos\":"
+                + (finished - started)
+                + ",\"totalCpuNanos\":"
+                + RunProbe.processCpuNanos()
+                + ",\"totalGcMillis\":"
+                + RunProbe.gcMillis()
+                + ",\"peakRssBytes\":"
+                + RunProbe.peakRssBytes()
+                + "}";
     }
 
     static StreamExecutionEnvironment environment(int parallelism, Configuration conf) {

@@ -110,7 +110,13 @@ final class HarnessReport {
     private final String loadAfter;
     private final long frameRecords;
     private final long ilpRecords;
+
+    /** Medians of the last pass, which the report leads with. */
     private final Map<Contender, Median> medians = new LinkedHashMap<>();
+
+    /** Medians of the first (cold) pass; the same as {@link #medians} with one pass. */
+    private final Map<Contender, Median> firstPassMedians = new LinkedHashMap<>();
+
     private final String when = ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
 
     HarnessReport(
@@ -126,11 +132,18 @@ final class HarnessReport {
         this.loadAfter = loadAfter;
         this.frameRecords = frameRecords;
         this.ilpRecords = ilpRecords;
+        medians.putAll(mediansOf(settings.passes));
+        firstPassMedians.putAll(settings.passes > 1 ? mediansOf(1) : medians);
+    }
+
+    /** Medians per contender over the runs of one pass. */
+    private Map<Contender, Median> mediansOf(int pass) {
+        Map<Contender, Median> out = new LinkedHashMap<>();
         for (Contender c : settings.contenders) {
             List<HarnessMain.Run> mine = new ArrayList<>();
             List<HarnessMain.Run> correct = new ArrayList<>();
             for (HarnessMain.Run r : runs) {
-                if (r.contender == c) {
+                if (r.contender == c && r.pass == pass) {
                     mine.add(r);
                     if (r.check.correct) {
                         correct.add(r);
@@ -159,8 +172,9 @@ final class HarnessReport {
                                     + mine.size()
                                     + " runs WRONG: "
                                     + firstProblem(mine);
-            medians.put(c, m);
+            out.put(c, m);
         }
+        return out;
     }
 
     private static String firstProblem(List<HarnessMain.Run> runs) {
@@ -188,8 +202,17 @@ final class HarnessReport {
         return medians;
     }
 
-    /** numerator / denominator of the median samples/s, or NaN if either did not run. */
+    Map<Contender, Median> firstPassMedians() {
+        return firstPassMedians;
+    }
+
+    /** numerator / denominator of the last pass's median samples/s, or NaN if either is absent. */
     double ratio(Contender numerator, Contender denominator) {
+        return ratio(medians, numerator, denominator);
+    }
+
+    private static double ratio(
+            Map<Contender, Median> medians, Contender numerator, Contender denominator) {
         Median a = medians.get(numerator);
         Median b = medians.get(denominator);
         return a == null || b == null || b.samplesPerSecond == 0
@@ -198,6 +221,10 @@ final class HarnessReport {
     }
 
     String markdownTable() {
+        return markdownTable(medians);
+    }
+
+    private static String markdownTable(Map<Contender, Median> medians) {
         StringBuilder sb = new StringBuilder();
         sb.append(
                 "| contender | input | samples/s (median) | samples/s (each run) | CPU s per M"
@@ -232,11 +259,15 @@ final class HarnessReport {
     }
 
     String ratioTable() {
+        return ratioTable(medians);
+    }
+
+    private static String ratioTable(Map<Contender, Median> medians) {
         StringBuilder sb = new StringBuilder();
         sb.append("| ratio of median samples/s | value | target | met |\n");
         sb.append("| --- | ---: | ---: | --- |\n");
         for (Target t : TARGETS) {
-            double r = ratio(t.numerator, t.denominator);
+            double r = ratio(medians, t.numerator, t.denominator);
             if (Double.isNaN(r)) {
                 continue;
             }
@@ -258,15 +289,18 @@ final class HarnessReport {
         Files.writeString(dir.resolve("report.md"), markdown(), StandardCharsets.UTF_8);
         Files.writeString(dir.resolve("results.json"), json(), StandardCharsets.UTF_8);
         List<String> names = new ArrayList<>();
-        double[][] values = new double[3][medians.size()];
+        double[][] values = new double[5][medians.size()];
         int i = 0;
         for (Median m : medians.values()) {
             names.add(m.contender.id);
+            Median first = firstPassMedians.get(m.contender);
             values[0][i] = m.samplesPerSecond;
             values[1][i] = m.cpuSecondsPerMillion;
-            values[2][i++] = m.peakRssMiB;
+            values[2][i] = m.peakRssMiB;
+            values[3][i] = first.samplesPerSecond;
+            values[4][i++] = first.cpuSecondsPerMillion;
         }
-        charts(dir, names, values);
+        charts(dir, names, values, settings.passes);
     }
 
     /** Draws the charts again from a {@code results.json} written by {@link #write}. */
@@ -276,44 +310,65 @@ final class HarnessReport {
                         .readTree(dir.resolve("results.json").toFile());
         List<String> names = new ArrayList<>();
         int n = json.get("medians").size();
-        double[][] values = new double[3][n];
+        // Reports from before passes have one pass, and no first-pass medians.
+        int passes = json.get("settings").path("passes").asInt(1);
+        double[][] values = new double[5][n];
         for (int i = 0; i < n; i++) {
             org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.JsonNode m =
                     json.get("medians").get(i);
+            org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.JsonNode first =
+                    passes > 1 ? json.get("firstPassMedians").get(i) : m;
             names.add(m.get("contender").asText());
             values[0][i] = m.get("samplesPerSecond").asDouble();
             values[1][i] = m.get("cpuSecondsPerMillion").asDouble();
             values[2][i] = m.get("peakRssMiB").asDouble();
+            values[3][i] = first.get("samplesPerSecond").asDouble();
+            values[4][i] = first.get("cpuSecondsPerMillion").asDouble();
         }
-        charts(dir, names, values);
+        charts(dir, names, values, passes);
     }
 
-    private static void charts(Path dir, List<String> names, double[][] values) throws IOException {
+    /**
+     * {@code values}: the last pass's samples/s, CPU s per M and peak RSS, then the first pass's
+     * samples/s and CPU s per M, which are drawn beside the last's when there are several passes.
+     */
+    private static void charts(Path dir, List<String> names, double[][] values, int passes)
+            throws IOException {
+        String last = passes > 1 ? "pass " + passes + " (warm)" : "samples/s";
         chart(
                 dir,
                 "samples-per-second",
                 "Samples/s, first input record to last result (median of runs)",
                 "samples/s",
                 names,
-                values[0]);
+                passes > 1 ? List.of("pass 1 (cold)", last) : List.of(last),
+                passes > 1 ? List.of(values[3], values[0]) : List.of(values[0]));
         chart(
                 dir,
                 "cpu-per-million",
                 "Process CPU seconds per million samples (median of runs)",
                 "CPU s / M samples",
                 names,
-                values[1]);
+                passes > 1 ? List.of("pass 1 (cold)", last) : List.of(last),
+                passes > 1 ? List.of(values[4], values[1]) : List.of(values[1]));
         chart(
                 dir,
                 "peak-rss",
                 "Peak RSS of the contender JVM (median of runs)",
                 "MiB",
                 names,
-                values[2]);
+                List.of("MiB"),
+                List.of(values[2]));
     }
 
     private static void chart(
-            Path dir, String file, String title, String yTitle, List<String> names, double[] v)
+            Path dir,
+            String file,
+            String title,
+            String yTitle,
+            List<String> names,
+            List<String> seriesNames,
+            List<double[]> series)
             throws IOException {
         CategoryChart chart =
                 new CategoryChartBuilder()
@@ -323,16 +378,18 @@ final class HarnessReport {
                         .xAxisTitle("contender")
                         .yAxisTitle(yTitle)
                         .build();
-        chart.getStyler().setLegendVisible(false);
+        chart.getStyler().setLegendVisible(series.size() > 1);
         chart.getStyler().setLabelsVisible(true);
         chart.getStyler().setXAxisLabelRotation(20);
         chart.getStyler().setDecimalPattern("#,##0.##");
         chart.getStyler().setYAxisDecimalPattern("#,##0.##");
-        List<Double> values = new ArrayList<>();
-        for (double x : v) {
-            values.add(Math.max(x, 0));
+        for (int k = 0; k < series.size(); k++) {
+            List<Double> values = new ArrayList<>();
+            for (double x : series.get(k)) {
+                values.add(Math.max(x, 0));
+            }
+            chart.addSeries(seriesNames.get(k), names, values);
         }
-        chart.addSeries(yTitle, names, values);
         BitmapEncoder.saveBitmap(
                 chart, dir.resolve(file).toString(), BitmapEncoder.BitmapFormat.PNG);
     }
@@ -380,8 +437,30 @@ final class HarnessReport {
                         + " pane) across the keyBy), and single-phase (`--pre-aggregate false`:"
                         + " every sample crosses the keyBy exchange, as in the DataStream job);"
                         + " the ratios with targets use the default.\n\n");
+        if (settings.passes > 1) {
+            sb.append(
+                    String.format(
+                            Locale.ROOT,
+                            "Each contender JVM reads its topic %d times, one job after another (a"
+                                    + " new MiniCluster, consumer group and output topic each"
+                                    + " time; the raw consumer: new consumers), and every pass is"
+                                    + " measured and checked. Pass 1 is cold: the JIT compilers"
+                                    + " work through Kafka's, Flink's and the job's code while it"
+                                    + " reads. Pass %d runs on compiled code, as a job does that"
+                                    + " has been running for a while; the first two tables are"
+                                    + " pass %d, pass 1's follow.\n\n",
+                            settings.passes,
+                            settings.passes,
+                            settings.passes));
+            sb.append("### Pass ").append(settings.passes).append(" (warm)\n\n");
+        }
         sb.append(markdownTable()).append("\n");
         sb.append(ratioTable()).append("\n");
+        if (settings.passes > 1) {
+            sb.append("### Pass 1 (cold: the JVM's first job)\n\n");
+            sb.append(markdownTable(firstPassMedians)).append("\n");
+            sb.append(ratioTable(firstPassMedians)).append("\n");
+        }
         sb.append("![samples/s](samples-per-second.png)\n\n");
         sb.append("![CPU](cpu-per-million.png) ![RSS](peak-rss.png)\n\n");
         sb.append("## What is measured\n\n");
@@ -395,10 +474,12 @@ final class HarnessReport {
                         + "- **CPU s per M samples**: process CPU time of the contender JVM"
                         + " (OperatingSystemMXBean, sampled every 20 ms) over the same interval, per"
                         + " million samples. On 2 cores the broker competes for the same CPUs.\n"
-                        + "- **peak RSS**: VmHWM of the contender JVM (whole run, incl. start).\n"
+                        + "- **peak RSS**: VmHWM of the contender JVM from its start to the end"
+                        + " of the pass (so a later pass includes the earlier ones).\n"
                         + "- **GC ms**: GarbageCollectorMXBeans' collection time over the"
                         + " interval.\n"
-                        + "- **start s**: from JVM main to the first input record.\n"
+                        + "- **start s**: from the pass's start (pass 1: JVM main) to its first"
+                        + " input record.\n"
                         + "- **results**: every window result read back (read_committed) and"
                         + " compared with an independent computation from the generator: same"
                         + " (series, window) set, count, min, max (and first, last where"
@@ -406,15 +487,19 @@ final class HarnessReport {
                         + " absolute values; the largest relative stddev error is shown.\n");
         sb.append("\n## Every run\n\n");
         sb.append(
-                "| run | contender | samples/s | CPU s/M | peak RSS MiB | GC ms | start s | wall s"
-                        + " | records in | results | check |\n");
-        sb.append("| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n");
+                "| run | pass | contender | samples/s | CPU s/M | peak RSS MiB | GC ms | start s"
+                        + " | wall s | records in | results | check |\n");
+        sb.append(
+                "| ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---"
+                        + " |\n");
         for (HarnessMain.Run r : runs) {
             sb.append(
                     String.format(
                             Locale.ROOT,
-                            "| %d | %s | %,.0f | %.2f | %d | %d | %.1f | %.1f | %,d | %,d | %s |\n",
+                            "| %d | %d | %s | %,.0f | %.2f | %d | %d | %.1f | %.1f | %,d | %,d | %s"
+                                    + " |\n",
                             r.run,
+                            r.pass,
                             r.contender.id,
                             r.samplesPerSecond,
                             r.cpuSecondsPerMillion,
@@ -441,7 +526,8 @@ final class HarnessReport {
                 String.format(
                         Locale.ROOT,
                         "  \"settings\": {\"samples\": %d, \"series\": %d, \"partitions\": %d,"
-                                + " \"parallelism\": %d, \"runs\": %d, \"windowMs\": %d,"
+                                + " \"parallelism\": %d, \"runs\": %d, \"passes\": %d,"
+                                + " \"windowMs\": %d,"
                                 + " \"checkpointMs\": %d, \"samplesPerFrame\": %d, \"frameRecords\":"
                                 + " %d, \"ilpRecords\": %d, \"childHeap\": \"%s\","
                                 + " \"jvmFlags\": \"%s\"},\n",
@@ -450,6 +536,7 @@ final class HarnessReport {
                         settings.partitions,
                         settings.parallelism,
                         settings.runs,
+                        settings.passes,
                         settings.windowMs,
                         settings.checkpointMs,
                         settings.samplesPerFrame,
@@ -459,59 +546,25 @@ final class HarnessReport {
                         String.join(" ", HarnessMain.contenderJvmFlags(settings))
                                 .replace("\\", "\\\\")
                                 .replace("\"", "\\\"")));
-        sb.append("  \"medians\": [\n");
-        int i = 0;
-        for (Median m : medians.values()) {
-            sb.append(
-                    String.format(
-                            Locale.ROOT,
-                            "    {\"contender\": \"%s\", \"input\": \"%s\", \"runs\": %d,"
-                                    + " \"correctRuns\": %d, \"samplesPerSecond\": %.1f,"
-                                    + " \"samplesPerSecondEachRun\": %s, \"cpuSecondsPerMillion\":"
-                                    + " %.4f, \"peakRssMiB\": %.1f, \"gcMillis\": %.0f,"
-                                    + " \"startupSeconds\": %.2f}%s\n",
-                            m.contender.id,
-                            m.contender.input,
-                            m.runs,
-                            m.correctRuns,
-                            m.samplesPerSecond,
-                            Arrays.toString(m.allSamplesPerSecond),
-                            m.cpuSecondsPerMillion,
-                            m.peakRssMiB,
-                            m.gcMillis,
-                            m.startupSeconds,
-                            ++i < medians.size() ? "," : ""));
+        sb.append("  \"medians\": [\n").append(mediansJson(medians));
+        sb.append("  ],\n  \"ratios\": [\n").append(ratiosJson(medians));
+        if (settings.passes > 1) {
+            sb.append("  ],\n  \"firstPassMedians\": [\n").append(mediansJson(firstPassMedians));
+            sb.append("  ],\n  \"firstPassRatios\": [\n").append(ratiosJson(firstPassMedians));
         }
-        sb.append("  ],\n  \"ratios\": [\n");
+        sb.append("  ],\n  \"runs\": [\n");
         List<String> rows = new ArrayList<>();
-        for (Target t : TARGETS) {
-            double r = ratio(t.numerator, t.denominator);
-            if (!Double.isNaN(r)) {
-                rows.add(
-                        String.format(
-                                Locale.ROOT,
-                                "    {\"name\": \"%s\", \"numerator\": \"%s\", \"denominator\":"
-                                        + " \"%s\", \"ratio\": %.4f, \"target\": %.2f, \"met\": %s}",
-                                t.name,
-                                t.numerator.id,
-                                t.denominator.id,
-                                r,
-                                t.target,
-                                t.target <= 0 || r >= t.target));
-            }
-        }
-        sb.append(String.join(",\n", rows)).append("\n  ],\n  \"runs\": [\n");
-        rows.clear();
         for (HarnessMain.Run r : runs) {
             rows.add(
                     String.format(
                             Locale.ROOT,
-                            "    {\"run\": %d, \"contender\": \"%s\", \"samples\": %d,"
+                            "    {\"run\": %d, \"pass\": %d, \"contender\": \"%s\", \"samples\": %d,"
                                     + " \"samplesPerSecond\": %.1f, \"cpuSecondsPerMillion\": %.4f,"
                                     + " \"peakRssBytes\": %d, \"gcMillis\": %d, \"startupSeconds\":"
                                     + " %.2f, \"wallSeconds\": %.2f, \"recordsIn\": %d, \"results\":"
                                     + " %d, \"correct\": %s, \"check\": \"%s\"}",
                             r.run,
+                            r.pass,
                             r.contender.id,
                             r.samples,
                             r.samplesPerSecond,
@@ -527,6 +580,52 @@ final class HarnessReport {
         }
         sb.append(String.join(",\n", rows)).append("\n  ]\n}\n");
         return sb.toString();
+    }
+
+    private static String mediansJson(Map<Contender, Median> medians) {
+        List<String> rows = new ArrayList<>();
+        for (Median m : medians.values()) {
+            rows.add(
+                    String.format(
+                            Locale.ROOT,
+                            "    {\"contender\": \"%s\", \"input\": \"%s\", \"runs\": %d,"
+                                    + " \"correctRuns\": %d, \"samplesPerSecond\": %.1f,"
+                                    + " \"samplesPerSecondEachRun\": %s, \"cpuSecondsPerMillion\":"
+                                    + " %.4f, \"peakRssMiB\": %.1f, \"gcMillis\": %.0f,"
+                                    + " \"startupSeconds\": %.2f}",
+                            m.contender.id,
+                            m.contender.input,
+                            m.runs,
+                            m.correctRuns,
+                            m.samplesPerSecond,
+                            Arrays.toString(m.allSamplesPerSecond),
+                            m.cpuSecondsPerMillion,
+                            m.peakRssMiB,
+                            m.gcMillis,
+                            m.startupSeconds));
+        }
+        return String.join(",\n", rows) + "\n";
+    }
+
+    private static String ratiosJson(Map<Contender, Median> medians) {
+        List<String> rows = new ArrayList<>();
+        for (Target t : TARGETS) {
+            double r = ratio(medians, t.numerator, t.denominator);
+            if (!Double.isNaN(r)) {
+                rows.add(
+                        String.format(
+                                Locale.ROOT,
+                                "    {\"name\": \"%s\", \"numerator\": \"%s\", \"denominator\":"
+                                        + " \"%s\", \"ratio\": %.4f, \"target\": %.2f, \"met\": %s}",
+                                t.name,
+                                t.numerator.id,
+                                t.denominator.id,
+                                r,
+                                t.target,
+                                t.target <= 0 || r >= t.target));
+            }
+        }
+        return String.join(",\n", rows) + "\n";
     }
 
     private static String fmt(String format, double v) {

@@ -38,8 +38,8 @@ public final class RunProbe
         implements ConsumerInterceptor<Object, Object>, ProducerInterceptor<Object, Object> {
     static final int SAMPLE_MILLIS = 20;
 
-    /** Output topic whose records count as results; set by the contender before its job runs. */
-    static volatile String resultTopic = "";
+    /** Output topic whose records count as results; set by {@link #reset} before each pass. */
+    private static volatile String resultTopic = "";
 
     private static final AtomicLong FIRST_NANOS = new AtomicLong();
     private static final AtomicLong LAST_NANOS = new AtomicLong();
@@ -51,6 +51,7 @@ public final class RunProbe
     private static final long[] SAMPLE_NANOS = new long[MAX_SAMPLES];
     private static final long[] SAMPLE_CPU = new long[MAX_SAMPLES];
     private static final long[] SAMPLE_GC = new long[MAX_SAMPLES];
+    private static final Object SAMPLE_LOCK = new Object();
     private static volatile int samples;
     private static volatile boolean sampling;
     private static Thread sampler;
@@ -104,6 +105,18 @@ public final class RunProbe
         RESULTS_OUT.incrementAndGet();
     }
 
+    /**
+     * Starts a new measured pass: forgets the first and last instants and the counts, and counts
+     * results sent to {@code topic} from now on. The CPU and GC sampler goes on.
+     */
+    static void reset(String topic) {
+        resultTopic = topic;
+        FIRST_NANOS.set(0);
+        LAST_NANOS.set(0);
+        RECORDS_IN.set(0);
+        RESULTS_OUT.set(0);
+    }
+
     static long firstNanos() {
         return FIRST_NANOS.get();
     }
@@ -152,15 +165,20 @@ public final class RunProbe
         sample();
     }
 
-    private static void sample() {
-        int i = samples;
-        if (i >= MAX_SAMPLES) {
-            return;
+    /**
+     * Takes one sample now (also the sampler's step), so that an interval just ended is covered.
+     */
+    static void sample() {
+        synchronized (SAMPLE_LOCK) {
+            int i = samples;
+            if (i >= MAX_SAMPLES) {
+                return;
+            }
+            SAMPLE_NANOS[i] = System.nanoTime();
+            SAMPLE_CPU[i] = processCpuNanos();
+            SAMPLE_GC[i] = gcMillis();
+            samples = i + 1;
         }
-        SAMPLE_NANOS[i] = System.nanoTime();
-        SAMPLE_CPU[i] = processCpuNanos();
-        SAMPLE_GC[i] = gcMillis();
-        samples = i + 1;
     }
 
     static long processCpuNanos() {

@@ -8,7 +8,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Tests for {@link HarnessMain}: the whole comparison, tiny (20k samples, one run of every
- * contender, each in its own JVM on a real broker), produces a report whose results all check out.
+ * contender, each in its own JVM on a real broker, two passes in each), produces a report whose
+ * results all check out.
  */
 class HarnessSmokeTest {
 
@@ -34,6 +35,9 @@ class HarnessSmokeTest {
         assertThat(report.medians()).containsOnlyKeys(Contender.values());
         assertThat(report.medians().values())
                 .allSatisfy(m -> assertThat(m.samplesPerSecond).isPositive());
+        assertThat(report.firstPassMedians()).containsOnlyKeys(Contender.values());
+        assertThat(report.firstPassMedians().values())
+                .allSatisfy(m -> assertThat(m.samplesPerSecond).isPositive());
         for (String file :
                 new String[] {
                     "report.md",
@@ -46,6 +50,7 @@ class HarnessSmokeTest {
         }
         assertThat(Files.readString(out.resolve("report.md")))
                 .contains("tsagg / DataStream job")
+                .contains("### Pass 2 (warm)", "### Pass 1 (cold")
                 .contains(String.join(" ", HarnessMain.contenderJvmFlags(settings)));
     }
 
