@@ -252,7 +252,10 @@ final class HarnessReport {
                     .append(" | ")
                     .append(fmt("%.1f", m.startupSeconds))
                     .append(" | ")
-                    .append(m.contender.isRaw() ? "sample count checked" : m.check)
+                    .append(
+                            m.contender.isRaw() && m.correctRuns == m.runs
+                                    ? "sample count checked"
+                                    : m.check)
                     .append(" |\n");
         }
         return sb.toString();

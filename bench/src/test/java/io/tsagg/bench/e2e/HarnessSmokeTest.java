@@ -31,7 +31,8 @@ class HarnessSmokeTest {
 
         HarnessReport report = HarnessMain.run(settings);
 
-        assertThat(report.allCorrect()).as(report.markdownTable()).isTrue();
+        // On failure, show the whole report: every pass's table, not just the last one's.
+        assertThat(report.allCorrect()).as(() -> readOrNothing(out.resolve("report.md"))).isTrue();
         assertThat(report.medians()).containsOnlyKeys(Contender.values());
         assertThat(report.medians().values())
                 .allSatisfy(m -> assertThat(m.samplesPerSecond).isPositive());
@@ -70,6 +71,14 @@ class HarnessSmokeTest {
             assertThat(HarnessMain.contenderJvmFlags(settings))
                     .containsSubsequence(
                             "-XX:+UseTransparentHugePages", "-XX:-UseTransparentHugePages");
+        }
+    }
+
+    private static String readOrNothing(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (java.io.IOException e) {
+            return "(no report: " + e + ")";
         }
     }
 }
