@@ -619,13 +619,14 @@ final class HarnessReport {
                         String.format(
                                 Locale.ROOT,
                                 "    {\"name\": \"%s\", \"numerator\": \"%s\", \"denominator\":"
-                                        + " \"%s\", \"ratio\": %.4f, \"target\": %.2f, \"met\": %s}",
+                                        + " \"%s\", \"ratio\": %.4f, \"target\": %s, \"met\": %s}",
                                 t.name,
                                 t.numerator.id,
                                 t.denominator.id,
                                 r,
-                                t.target,
-                                t.target <= 0 || r >= t.target));
+                                // A ratio shown for context has no target: null, not met.
+                                t.target > 0 ? fmt("%.2f", t.target) : "null",
+                                t.target > 0 ? String.valueOf(r >= t.target) : "null"));
             }
         }
         return String.join(",\n", rows) + "\n";
