@@ -272,8 +272,8 @@ public final class HarnessMain {
                     ResultCheck.reference(generator, s.windowMs);
             for (int r = 1; r <= s.runs; r++) {
                 for (Contender c : s.contenders) {
+                    long expectRecords = "frame".equals(c.input) ? frameRecords : ilpRecords;
                     for (Run run : runOne(s, broker, c, r, logs, log4j, reference)) {
-                        long expectRecords = "frame".equals(c.input) ? frameRecords : ilpRecords;
                         if (run.recordsIn != expectRecords) {
                             run.check.fail(
                                     "consumed "

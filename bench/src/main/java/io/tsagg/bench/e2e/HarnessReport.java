@@ -291,22 +291,13 @@ final class HarnessReport {
         Files.createDirectories(dir);
         Files.writeString(dir.resolve("report.md"), markdown(), StandardCharsets.UTF_8);
         Files.writeString(dir.resolve("results.json"), json(), StandardCharsets.UTF_8);
-        List<String> names = new ArrayList<>();
-        double[][] values = new double[5][medians.size()];
-        int i = 0;
-        for (Median m : medians.values()) {
-            names.add(m.contender.id);
-            Median first = firstPassMedians.get(m.contender);
-            values[0][i] = m.samplesPerSecond;
-            values[1][i] = m.cpuSecondsPerMillion;
-            values[2][i] = m.peakRssMiB;
-            values[3][i] = first.samplesPerSecond;
-            values[4][i++] = first.cpuSecondsPerMillion;
-        }
-        charts(dir, names, values, settings.passes);
+        // The charts come from the JSON just written, as for a redraw of an older report.
+        redrawCharts(dir);
     }
 
-    /** Draws the charts again from a {@code results.json} written by {@link #write}. */
+    /**
+     * Draws the charts from a {@code results.json} written by {@link #write} (which calls this).
+     */
     static void redrawCharts(Path dir) throws IOException {
         org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.JsonNode json =
                 new org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.ObjectMapper()

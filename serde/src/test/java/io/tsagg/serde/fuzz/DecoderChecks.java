@@ -75,12 +75,39 @@ final class DecoderChecks {
         return new SeriesKeyBuilder(GroupKeySpec.keep(List.of("region")), 256);
     }
 
-    static void checkRejected(MalformedInputException e) {
+    private static void checkRejected(MalformedInputException e) {
         assertThat(e.reason()).matches("[a-z0-9_]+");
     }
 
+    /**
+     * Parses {@code input} with {@code parser} into {@code arena} (reset first) and checks what
+     * came out; returns the samples parsed.
+     */
+    static int parseAndCheck(LineProtocolParser parser, IngestArena arena, byte[] input) {
+        arena.reset();
+        int n = parser.parse(input, 0, input.length, 1_000L, arena);
+        checkAccepted(parser, arena, n, input);
+        return n;
+    }
+
+    /**
+     * Decodes {@code frame} with {@code d} and checks the rejection or what was accepted; returns
+     * whether it was accepted.
+     */
+    static boolean decodeAndCheck(FrameDecoder d, SeriesKeyBuilder groupKeys, byte[] frame) {
+        try {
+            d.wrap(frame, 0, frame.length);
+        } catch (MalformedInputException e) {
+            checkRejected(e);
+            return false;
+        }
+        checkAccepted(d, groupKeys, frame);
+        return true;
+    }
+
     /** What {@code parser} made of {@code input}: {@code n} samples in {@code arena}. */
-    static void checkAccepted(LineProtocolParser parser, IngestArena arena, int n, byte[] input) {
+    private static void checkAccepted(
+            LineProtocolParser parser, IngestArena arena, int n, byte[] input) {
         assertThat(arena.size()).isEqualTo(n);
         for (int i = 0; i < n; i++) {
             assertThat(arena.timestamp(i))
@@ -106,7 +133,7 @@ final class DecoderChecks {
     }
 
     /** A frame {@code d} accepted from {@code input}: every key and sample can be read. */
-    static void checkAccepted(FrameDecoder d, SeriesKeyBuilder groupKeys, byte[] input) {
+    private static void checkAccepted(FrameDecoder d, SeriesKeyBuilder groupKeys, byte[] input) {
         for (int s = 0; s < d.seriesCount(); s++) {
             int off = d.seriesKeyOffset(s);
             int len = d.seriesKeyLength(s);
