@@ -10,6 +10,8 @@ import io.tsagg.job.kafka.KafkaSinks;
 import io.tsagg.job.kafka.KafkaStartupCheck;
 import io.tsagg.job.kafka.LateSampleSerializer;
 import io.tsagg.job.kafka.LineProtocolRecordDeserializer;
+import io.tsagg.job.kafka.PartitionRunDeserializer;
+import io.tsagg.job.kafka.PartitionRunKafkaSource;
 import io.tsagg.job.kafka.ResultSerializer;
 import io.tsagg.job.rollup.GroupKeyMapper;
 import io.tsagg.operators.window.PreAggregateOperator;
@@ -36,7 +38,6 @@ import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
-import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.core.memory.ManagedMemoryUseCase;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -329,14 +330,20 @@ public final class TsaggJob {
         return p;
     }
 
-    private static KafkaSource<MetricRecord> source(JobConfig config, GroupKeySpec groupKeys) {
+    /**
+     * Flink's {@code KafkaSource} as configured, whose readers hand each partition's records of a
+     * fetch to the deserializer in one call ({@link PartitionRunKafkaSource}).
+     */
+    private static PartitionRunKafkaSource<MetricRecord> source(
+            JobConfig config, GroupKeySpec groupKeys) {
+        PartitionRunDeserializer<MetricRecord> deserializer = deserializer(config, groupKeys);
         KafkaSourceBuilder<MetricRecord> builder =
                 KafkaSource.<MetricRecord>builder()
                         .setBootstrapServers(config.bootstrapServers())
                         .setTopics(config.inputTopic())
                         .setGroupId(config.groupId())
                         .setProperties(sourceProperties(config))
-                        .setDeserializer(deserializer(config, groupKeys));
+                        .setDeserializer(deserializer);
         switch (config.startingOffsets()) {
             case "earliest":
                 builder.setStartingOffsets(OffsetsInitializer.earliest());
@@ -351,10 +358,10 @@ public final class TsaggJob {
         if (config.bounded()) {
             builder.setBounded(OffsetsInitializer.latest());
         }
-        return builder.build();
+        return new PartitionRunKafkaSource<>(builder.build(), deserializer);
     }
 
-    private static KafkaRecordDeserializationSchema<MetricRecord> deserializer(
+    private static PartitionRunDeserializer<MetricRecord> deserializer(
             JobConfig config, GroupKeySpec groupKeys) {
         boolean batches = direct(config);
         if ("ilp".equals(config.format())) {

@@ -12,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
@@ -39,8 +38,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  *
  * <p>One instance per source reader, called from its fetcher-to-task thread only.
  */
-public final class FrameRecordDeserializer
-        implements KafkaRecordDeserializationSchema<MetricRecord> {
+public final class FrameRecordDeserializer implements PartitionRunDeserializer<MetricRecord> {
     private static final long serialVersionUID = 1L;
 
     /**

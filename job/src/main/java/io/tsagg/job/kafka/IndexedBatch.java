@@ -2,13 +2,15 @@ package io.tsagg.job.kafka;
 
 import io.tsagg.serde.record.MetricRecord;
 import io.tsagg.serde.record.SampleBatch;
+import java.util.Arrays;
 
 /**
- * A {@link SampleBatch} over a reader's decoded samples of one Kafka record, of which the reader
- * accepts some, in order ({@link #accept}): usually all of them, so batch sample {@code i} is
- * decoded sample {@code i}; an index list is built only once a sample is left out (a far-future
- * timestamp, a non-finite value). Subclasses read decoded sample {@link #sample(int) sample(i)}.
- * Also tracks the largest accepted timestamp. One per reader, reused; not thread-safe.
+ * A {@link SampleBatch} over a reader's decoded samples of one Kafka record (or of several, decoded
+ * one after another), of which the reader accepts some, in order ({@link #accept}): usually all of
+ * them, so batch sample {@code i} is decoded sample {@code i}; an index list is built only once a
+ * sample is left out (a far-future timestamp, a non-finite value). Subclasses read decoded sample
+ * {@link #sample(int) sample(i)}. Also tracks the largest accepted timestamp. One per reader,
+ * reused; not thread-safe.
  */
 abstract class IndexedBatch implements SampleBatch {
     private final MetricRecord.OriginWriter origins;
@@ -21,7 +23,7 @@ abstract class IndexedBatch implements SampleBatch {
         this.origins = origins;
     }
 
-    /** Starts a record of {@code decoded} samples. */
+    /** Starts a batch of about {@code decoded} samples (more may be accepted). */
     final void start(int decoded) {
         all = true;
         size = 0;
@@ -36,11 +38,17 @@ abstract class IndexedBatch implements SampleBatch {
         if (all && i != size) {
             // The first sample left out: from now on, list the accepted ones.
             all = false;
+            if (accepted.length <= size) {
+                accepted = new int[2 * size + 1];
+            }
             for (int k = 0; k < size; k++) {
                 accepted[k] = k;
             }
         }
         if (!all) {
+            if (size == accepted.length) {
+                accepted = Arrays.copyOf(accepted, 2 * size);
+            }
             accepted[size] = i;
         }
         size++;

@@ -6,6 +6,7 @@ import io.tsagg.serde.ingest.IngestArena;
 import io.tsagg.serde.key.GroupKeySpec;
 import io.tsagg.serde.record.MetricRecord;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * The origin of a line-protocol sample: the bytes of the line it came from, cut down to its own
@@ -19,7 +20,11 @@ import java.nio.charset.StandardCharsets;
  *
  * <p>Called only for samples that may turn out late, so it may re-parse: it walks the record's
  * lines with a tracking parser from where the last call stopped (samples are asked for in order),
- * so writing every origin of a record costs one more parse of it. One per reader; not thread-safe.
+ * so writing every origin of a record costs one more parse of it.
+ *
+ * <p>It can hold several Kafka records at once, the records whose samples a reader parsed into one
+ * arena one after another ({@link #add}): sample {@code k} of the arena is then sample {@code k -
+ * first} of the record that {@code first} started. One per reader; not thread-safe.
  */
 final class LineOrigins implements MetricRecord.OriginWriter {
     private final TimestampPrecision precision;
@@ -27,10 +32,23 @@ final class LineOrigins implements MetricRecord.OriginWriter {
     private final IngestArena arena = new IngestArena();
     private byte[] scratch = new byte[256];
 
+    /** The records held: their values, default timestamps and first arena samples. */
+    private byte[][] inputs = new byte[16][];
+
+    private long[] defaults = new long[16];
+    private int[] firsts = new int[16];
+    private int records;
+
+    /** The record whose lines are walked ({@code -1}: none yet), its value and default time. */
+    private int current = -1;
+
     private byte[] input;
     private long defaultTimestampMs;
 
-    /** Where the next line starts, and the first sample of the line parsed last and its count. */
+    /**
+     * Where the next line of the current record starts, and the first sample (of the record) of the
+     * line parsed last and its count.
+     */
     private int nextLine;
 
     private int firstSample;
@@ -42,21 +60,46 @@ final class LineOrigins implements MetricRecord.OriginWriter {
         this.parser = LineProtocolParser.tracking(precision, groupKeys);
     }
 
-    /** Starts a record. Hot path: three stores. */
-    void reset(byte[] input, long defaultTimestampMs) {
-        this.input = input;
-        this.defaultTimestampMs = defaultTimestampMs;
-        this.nextLine = 0;
-        this.firstSample = 0;
-        this.lineSamples = 0;
+    /** Forgets the records held (and drops the references to their values). */
+    void clear() {
+        Arrays.fill(inputs, 0, records, null);
+        records = 0;
+        current = -1;
+    }
+
+    /**
+     * Adds a record whose samples the reader's arena holds from sample {@code firstSample} on, up
+     * to the next record's first. Hot path: four stores.
+     */
+    void add(byte[] value, long defaultTimestampMs, int firstSample) {
+        if (records == inputs.length) {
+            inputs = Arrays.copyOf(inputs, 2 * records);
+            defaults = Arrays.copyOf(defaults, 2 * records);
+            firsts = Arrays.copyOf(firsts, 2 * records);
+        }
+        inputs[records] = value;
+        defaults[records] = defaultTimestampMs;
+        firsts[records] = firstSample;
+        records++;
+    }
+
+    /** Holds just {@code value}, whose samples start at arena sample 0. */
+    void reset(byte[] value, long defaultTimestampMs) {
+        clear();
+        add(value, defaultTimestampMs, 0);
     }
 
     @Override
     public void writeOrigin(int sample, MetricRecord into) {
-        if (sample < firstSample) {
-            reset(input, defaultTimestampMs);
+        int r = recordOf(sample);
+        if (r < 0) {
+            return; // not a sample of a record held: no origin
         }
-        while (sample >= firstSample + lineSamples) {
+        int k = sample - firsts[r];
+        if (r != current || k < firstSample) {
+            walk(r);
+        }
+        while (k >= firstSample + lineSamples) {
             if (nextLine >= input.length) {
                 return; // not a sample of this record: no origin
             }
@@ -70,7 +113,39 @@ final class LineOrigins implements MetricRecord.OriginWriter {
                     parser.parse(input, nextLine, newline - nextLine, defaultTimestampMs, arena);
             nextLine = newline + 1;
         }
-        write(sample - firstSample, into);
+        write(k - firstSample, into);
+    }
+
+    /** The record held whose samples include arena sample {@code sample}; -1 if none. */
+    private int recordOf(int sample) {
+        if (current >= 0
+                && sample >= firsts[current]
+                && (current + 1 == records || sample < firsts[current + 1])) {
+            return current; // samples are asked for in order: mostly the record of the last one
+        }
+        int lo = 0;
+        int hi = records - 1;
+        int found = -1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            if (firsts[mid] <= sample) {
+                found = mid;
+                lo = mid + 1;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        return found;
+    }
+
+    /** Starts walking the lines of record {@code r} from its first. */
+    private void walk(int r) {
+        current = r;
+        input = inputs[r];
+        defaultTimestampMs = defaults[r];
+        nextLine = 0;
+        firstSample = 0;
+        lineSamples = 0;
     }
 
     /** Writes sample {@code k} of the line parsed last. */

@@ -9,7 +9,6 @@ import io.tsagg.serde.record.RecordTypeInfo;
 import java.util.Arrays;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -35,12 +34,24 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * origin writer, which writes the sample's line (cut down to its field) only if the operator after
  * the source asks, for samples behind the watermark.
  *
+ * <p><b>Batches.</b> With {@code batches}, the samples go to the pre-aggregator chained after the
+ * source as {@link MetricRecord#KIND_BATCH} records: one per Kafka record when called record by
+ * record ({@link #deserialize}), and one per run of records (up to {@link #RUN_BATCH_SAMPLES}
+ * samples) when {@link PartitionRunEmitter} hands it a partition's records of one fetch. Keys are
+ * announced, and dead letters sent, record by record before the batch that holds their samples.
+ *
  * <p>Points without a timestamp get the Kafka record's timestamp (the wall clock if the record has
  * none). One instance per source reader, called from its fetcher-to-task thread only.
  */
 public final class LineProtocolRecordDeserializer
-        implements KafkaRecordDeserializationSchema<MetricRecord> {
+        implements PartitionRunDeserializer<MetricRecord> {
     private static final long serialVersionUID = 1L;
+
+    /**
+     * In a run, the samples held before they are emitted as a batch, checked after each record (so
+     * a batch holds whole records): 16 of the arena's segments, 384 KiB.
+     */
+    static final int RUN_BATCH_SAMPLES = 16 * IngestArena.SAMPLES_PER_SEGMENT;
 
     private final TimestampPrecision precision;
     private final GroupKeySpec groupKeys;
@@ -106,10 +117,74 @@ public final class LineProtocolRecordDeserializer
         nonNumericFields = context.getMetricGroup().counter("nonNumericFields");
     }
 
-    /** Hot path. */
+    /** The arena's keys announced so far (keys are added to it record by record). */
+    private transient int keysAnnounced;
+
+    /** Whether a run is being read into one batch ({@link #startRun} with {@code batches}). */
+    private transient boolean inRun;
+
+    /** One record, one batch (with {@code batches}). Hot path. */
     @Override
     public void deserialize(
             ConsumerRecord<byte[], byte[]> kafkaRecord, Collector<MetricRecord> out) {
+        startBatch();
+        read(kafkaRecord, out);
+        endBatch(out);
+    }
+
+    @Override
+    public void startRun(Collector<MetricRecord> out) {
+        if (batch != null) {
+            inRun = true;
+            startBatch();
+        }
+    }
+
+    /** Hot path. */
+    @Override
+    public void deserializeInRun(
+            ConsumerRecord<byte[], byte[]> kafkaRecord, Collector<MetricRecord> out) {
+        if (!inRun) {
+            deserialize(kafkaRecord, out);
+            return;
+        }
+        read(kafkaRecord, out);
+        if (arena.size() >= RUN_BATCH_SAMPLES) {
+            endBatch(out);
+            startBatch();
+        }
+    }
+
+    @Override
+    public void endRun(Collector<MetricRecord> out) {
+        if (inRun) {
+            inRun = false;
+            endBatch(out);
+        }
+    }
+
+    private void startBatch() {
+        arena.reset();
+        origins.clear();
+        keysAnnounced = 0;
+        if (batch != null) {
+            batch.start(0);
+        }
+    }
+
+    private void endBatch(Collector<MetricRecord> out) {
+        if (batch != null && batch.size() > 0) {
+            emitter.batch(batch, batch.maxTimestamp(), out);
+        }
+        origins.clear();
+    }
+
+    /**
+     * Parses one Kafka record into the arena, after what it holds: announces its new keys, emits
+     * its samples (without {@code batches}) or adds them to the batch, and dead-letters what it
+     * rejects. Hot path.
+     */
+    private void read(ConsumerRecord<byte[], byte[]> kafkaRecord, Collector<MetricRecord> out) {
         emitter.recordsIn.inc();
         byte[] bytes = kafkaRecord.value();
         if (bytes == null) {
@@ -119,11 +194,11 @@ public final class LineProtocolRecordDeserializer
         }
         long defaultTimestamp =
                 kafkaRecord.timestamp() >= 0 ? kafkaRecord.timestamp() : System.currentTimeMillis();
-        arena.reset();
+        int first = arena.size();
         parser.parse(bytes, 0, bytes.length, defaultTimestamp, arena);
-        origins.reset(bytes, defaultTimestamp);
+        origins.add(bytes, defaultTimestamp, first);
 
-        for (int k = 0; k < arena.keyCount(); k++) {
+        for (int k = keysAnnounced; k < arena.keyCount(); k++) {
             emitter.announce(
                     arena.newKeyId(k),
                     arena.newKeyBytes(),
@@ -131,13 +206,11 @@ public final class LineProtocolRecordDeserializer
                     arena.newKeyLength(k),
                     out);
         }
+        keysAnnounced = arena.keyCount();
         emitter.newRecord();
-        int samples = arena.size();
+        int end = arena.size();
         int future = 0;
-        if (batch != null) {
-            batch.start(samples);
-        }
-        for (int i = 0; i < samples; i++) {
+        for (int i = first; i < end; i++) {
             long ts = arena.timestamp(i);
             if (emitter.beyondHorizon(ts)) {
                 future++;
@@ -149,10 +222,7 @@ public final class LineProtocolRecordDeserializer
                 emitter.sample(arena.keyId(i), ts, arena.value(i), origins, i, out);
             }
         }
-        if (batch != null && batch.size() > 0) {
-            emitter.batch(batch, batch.maxTimestamp(), out);
-        }
-        emitter.samplesIn.inc(samples - future);
+        emitter.samplesIn.inc(end - first - future);
         if (future > 0) {
             rejectFutureLines(kafkaRecord, bytes, defaultTimestamp, emitter.futureHorizon(), out);
         }

@@ -168,15 +168,134 @@ class LineProtocolRecordDeserializerTest {
 
         batched.deserialize(r, describing(actual));
 
-        assertThat(actual).isEqualTo(expected);
+        // The batch follows the record's dead letters; its samples are in the reader's order.
+        assertThat(actual).containsExactlyInAnyOrderElementsOf(expected);
+        assertThat(actual)
+                .filteredOn(l -> l.startsWith("sample"))
+                .containsExactlyElementsOf(
+                        expected.stream().filter(l -> l.startsWith("sample")).toList());
         assertThat(actual).filteredOn(l -> l.startsWith("sample")).hasSize(3);
         assertThat(actual).filteredOn(l -> l.startsWith("dead")).hasSize(2);
         assertThat(context.count("samplesIn")).isEqualTo(3);
         assertThat(context.count("futureSamples")).isEqualTo(1);
     }
 
+    @Test
+    void shouldReadARunOfRecordsIntoOneBatchWithTheSamplesOriginsAndDeadLettersOfEachRecord()
+            throws Exception {
+        long now = System.currentTimeMillis();
+        List<ConsumerRecord<byte[], byte[]>> run =
+                List.of(
+                        record(10, "cpu,host=a u=1,v=2 " + (now - 2000) * 1_000_000L + "\nbad"),
+                        new ConsumerRecord<>("in", 0, 11L, null, null),
+                        record(
+                                12,
+                                "cpu,host=b u=3 "
+                                        + (now + 10 * HOUR) * 1_000_000L
+                                        + "\ncpu,host=c u=4 "
+                                        + (now - 1000) * 1_000_000L),
+                        withTimestamp(record(13, "mem,host=a x=5\ncpu,host=a u=6"), now - 500));
+        List<String> expected = new ArrayList<>();
+        LineProtocolRecordDeserializer single =
+                new LineProtocolRecordDeserializer(
+                        TimestampPrecision.NANOSECONDS, GroupKeySpec.series(), HOUR, true);
+        single.open(new CountingContext());
+        for (ConsumerRecord<byte[], byte[]> r : run) {
+            single.deserialize(r, describing(expected));
+        }
+        LineProtocolRecordDeserializer batched =
+                new LineProtocolRecordDeserializer(
+                        TimestampPrecision.NANOSECONDS, GroupKeySpec.series(), HOUR, true);
+        CountingContext context = new CountingContext();
+        batched.open(context);
+        List<String> actual = new ArrayList<>();
+
+        batched.startRun(describing(actual));
+        for (ConsumerRecord<byte[], byte[]> r : run) {
+            batched.deserializeInRun(r, describing(actual));
+        }
+        batched.endRun(describing(actual));
+
+        assertThat(actual).containsExactlyInAnyOrderElementsOf(expected);
+        assertThat(actual).filteredOn(l -> l.startsWith("sample")).hasSize(5);
+        assertThat(actual.subList(actual.size() - 5, actual.size()))
+                .as("one batch, after every key and dead letter of the run")
+                .allMatch(l -> l.startsWith("sample"))
+                .anyMatch(
+                        l ->
+                                l.endsWith(
+                                        " "
+                                                + (now - 500)
+                                                + " 5.0 mem,host=a x=5 "
+                                                + (now - 500) * 1_000_000L));
+        assertThat(context.count("samplesIn")).isEqualTo(5);
+        assertThat(context.count("recordsIn")).isEqualTo(4);
+        LineProtocolRecordDeserializer again =
+                new LineProtocolRecordDeserializer(
+                        TimestampPrecision.NANOSECONDS, GroupKeySpec.series(), HOUR, true);
+        CountingContext copies = new CountingContext();
+        again.open(copies);
+        again.startRun(copies.collector);
+        for (ConsumerRecord<byte[], byte[]> r : run) {
+            again.deserializeInRun(r, copies.collector);
+        }
+        again.endRun(copies.collector);
+        assertThat(copies.rejected())
+                .extracting(m -> m.deadLetter().offset() + " " + m.deadLetter().reason())
+                .containsExactlyInAnyOrder(
+                        "10 missing_fields", "11 empty_record", "12 timestamp_in_future");
+    }
+
+    @Test
+    void shouldEmitARunInBatchesOfAtMostTheLimitOfWholeRecords() throws Exception {
+        long now = System.currentTimeMillis();
+        StringBuilder lines = new StringBuilder();
+        for (int i = 0; i < 1000; i++) {
+            lines.append("cpu,host=h").append(i % 7).append(" v=").append(i).append(' ');
+            lines.append((now - 1000 + i) * 1_000_000L).append('\n');
+        }
+        int records = 2 * LineProtocolRecordDeserializer.RUN_BATCH_SAMPLES / 1000 + 3;
+        LineProtocolRecordDeserializer d =
+                new LineProtocolRecordDeserializer(
+                        TimestampPrecision.NANOSECONDS, GroupKeySpec.series(), HOUR, true);
+        CountingContext context = new CountingContext();
+        d.open(context);
+        List<Integer> batches = new ArrayList<>();
+        double[] sum = new double[1];
+        Collector<MetricRecord> out =
+                new Collector<>() {
+                    @Override
+                    public void collect(MetricRecord m) {
+                        if (m.isBatch()) {
+                            batches.add(m.batch().size());
+                            for (int i = 0; i < m.batch().size(); i++) {
+                                sum[0] += m.batch().value(i);
+                            }
+                        }
+                    }
+
+                    @Override
+                    public void close() {}
+                };
+
+        d.startRun(out);
+        for (int r = 0; r < records; r++) {
+            d.deserializeInRun(record(r, lines.toString()), out);
+        }
+        d.endRun(out);
+
+        int limit = LineProtocolRecordDeserializer.RUN_BATCH_SAMPLES;
+        assertThat(batches).hasSize(3).allMatch(n -> n % 1000 == 0 && n < limit + 1000);
+        assertThat(batches.stream().mapToInt(Integer::intValue).sum()).isEqualTo(records * 1000);
+        assertThat(sum[0]).isEqualTo(records * (999 * 1000 / 2.0));
+    }
+
+    private static ConsumerRecord<byte[], byte[]> record(long offset, String value) {
+        return new ConsumerRecord<>("in", 0, offset, null, value.getBytes(StandardCharsets.UTF_8));
+    }
+
     /** Describes samples (batches unpacked, origins written), keys and dead letters. */
-    private static Collector<MetricRecord> describing(List<String> out) {
+    static Collector<MetricRecord> describing(List<String> out) {
         return new Collector<>() {
             @Override
             public void collect(MetricRecord m) {
