@@ -53,7 +53,8 @@ import org.slf4j.LoggerFactory;
  * The tsagg Flink job: Kafka samples in, windowed statistics out, exactly once.
  *
  * <pre>
- * KafkaSource (frames or line protocol, decoded once, in place; watermarks per partition)
+ * KafkaSource (frames or line protocol, decoded once, in place; watermarks per partition;
+ *              each partition's records of a fetch read in one call: PartitionRunKafkaSource)
  *   -> [dead-letter router, chained; unless one rollup, two-phase] --> dead-letter topic
  *   -> per rollup: [GroupKeyMapper: series id -> group id, chained]
  *        -> [PreAggregateOperator: partial summary per (key, pane), chained; --pre-aggregate]

@@ -100,6 +100,21 @@ final class EndToEnd {
         produceRaw(bootstrap, topic, partition, frames.toArray(new byte[0][]));
     }
 
+    /**
+     * Produces {@code samples} as InfluxDB line protocol, one line (one sample) per record, with
+     * nanosecond timestamps: series {@code m,tags field} becomes {@code m,tags field=value ts}.
+     */
+    static void produceLines(String bootstrap, String topic, int partition, List<Sample> samples) {
+        byte[][] lines = new byte[samples.size()][];
+        for (int i = 0; i < lines.length; i++) {
+            Sample s = samples.get(i);
+            lines[i] =
+                    (s.key() + "=" + s.value() + " " + s.ts() * 1_000_000L)
+                            .getBytes(StandardCharsets.UTF_8);
+        }
+        produceRaw(bootstrap, topic, partition, lines);
+    }
+
     static void produceRaw(String bootstrap, String topic, int partition, byte[]... values) {
         Properties p = new Properties();
         p.put("bootstrap.servers", bootstrap);

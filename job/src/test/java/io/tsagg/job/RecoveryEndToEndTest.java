@@ -21,13 +21,16 @@ import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Tests for {@link TsaggJob}'s exactly-once output across a failure: the only TaskManager is lost
  * in the middle of the input, a new one starts, the job restarts from its last checkpoint, and a
- * read_committed consumer still sees exactly one correct result per (key, window).
+ * read_committed consumer still sees exactly one correct result per (key, window). Once with binary
+ * frames (30 samples per record) and once with line protocol, one sample per record, which the
+ * source reads a partition's fetch at a time into one batch.
  */
 class RecoveryEndToEndTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -35,10 +38,9 @@ class RecoveryEndToEndTest {
 
     @RegisterExtension static final LocalBroker broker = new LocalBroker();
 
-    private static List<Map.Entry<String, JsonNode>> results() {
+    private static List<Map.Entry<String, JsonNode>> results(String topic) {
         List<Map.Entry<String, JsonNode>> out = new ArrayList<>();
-        for (ConsumerRecord<byte[], byte[]> r :
-                EndToEnd.read(broker.bootstrapServers(), "rec-out")) {
+        for (ConsumerRecord<byte[], byte[]> r : EndToEnd.read(broker.bootstrapServers(), topic)) {
             try {
                 JsonNode n = JSON.readTree(r.value());
                 out.add(Map.entry(n.get("key").asText() + "@" + n.get("window_start").asLong(), n));
@@ -53,7 +55,7 @@ class RecoveryEndToEndTest {
         return r.stream().filter(e -> e.getValue().get("window_start").asLong() == start).count();
     }
 
-    private static void produce(List<Sample> samples) {
+    private static void produce(String format, String topic, List<Sample> samples) {
         for (int p = 0; p < 2; p++) {
             List<Sample> mine = new ArrayList<>();
             for (Sample s : samples) {
@@ -61,14 +63,23 @@ class RecoveryEndToEndTest {
                     mine.add(s);
                 }
             }
-            EndToEnd.produceFrames(broker.bootstrapServers(), "rec-in", p, mine, 30);
+            if (format.equals("ilp")) {
+                EndToEnd.produceLines(broker.bootstrapServers(), topic, p, mine);
+            } else {
+                EndToEnd.produceFrames(broker.bootstrapServers(), topic, p, mine, 30);
+            }
         }
     }
 
-    @Test
-    void shouldWriteEveryResultExactlyOnceWhenTheTaskManagerIsLostMidInput() throws Exception {
-        broker.createTopics(2, "rec-in");
-        broker.createTopics(1, "rec-out", "rec-dlq", "rec-late");
+    @ParameterizedTest
+    @ValueSource(strings = {"frame", "ilp"})
+    void shouldWriteEveryResultExactlyOnceWhenTheTaskManagerIsLostMidInput(String format)
+            throws Exception {
+        String in = "rec-in-" + format;
+        String out = "rec-out-" + format;
+        String late = "rec-late-" + format;
+        broker.createTopics(2, in);
+        broker.createTopics(1, out, "rec-dlq-" + format, late);
         List<Sample> all = EndToEnd.series(8, T0, T0 + 60_000, 250);
         List<Sample> before = new ArrayList<>();
         List<Sample> after = new ArrayList<>();
@@ -84,13 +95,15 @@ class RecoveryEndToEndTest {
                         "--bootstrap-servers",
                         broker.bootstrapServers(),
                         "--input-topic",
-                        "rec-in",
+                        in,
                         "--output-topic",
-                        "rec-out",
+                        out,
                         "--dlq-topic",
-                        "rec-dlq",
+                        "rec-dlq-" + format,
                         "--late-topic",
-                        "rec-late",
+                        late,
+                        "--format",
+                        format,
                         "--window",
                         "10s",
                         "--out-of-orderness",
@@ -122,24 +135,24 @@ class RecoveryEndToEndTest {
             JobGraph graph = env.getStreamGraph().getJobGraph();
             JobID id = flink.submitJob(graph).get().getJobID();
 
-            produce(before);
+            produce(format, in, before);
             // Windows [0 s, 10 s) and [10 s, 20 s) committed: state of [20 s, 30 s) is open.
             EndToEnd.await(
                     "window [10 s, 20 s) of 8 keys",
                     WAIT,
-                    RecoveryEndToEndTest::results,
+                    () -> results(out),
                     r -> windowsStartingAt(r, T0 + 10_000) == 8);
 
             flink.terminateTaskManager(0).get();
             flink.startTaskManager();
-            produce(after);
-            produce(flush);
+            produce(format, in, after);
+            produce(format, in, flush);
 
             List<Map.Entry<String, JsonNode>> results =
                     EndToEnd.await(
                             "window [50 s, 60 s) of 8 keys after the restart",
                             WAIT,
-                            RecoveryEndToEndTest::results,
+                            () -> results(out),
                             r -> windowsStartingAt(r, T0 + 50_000) == 8);
             assertThat(flink.getJobStatus(id).get()).isEqualTo(JobStatus.RUNNING);
             assertThat(CollectingMetricReporter.gaugeMax("numRestarts")).isEqualTo(1);
@@ -154,7 +167,7 @@ class RecoveryEndToEndTest {
             }
             assertThat(actual.keySet()).isEqualTo(expected.keySet());
             expected.forEach((key, stats) -> stats.check(key, actual.get(key)));
-            assertThat(EndToEnd.read(broker.bootstrapServers(), "rec-late")).isEmpty();
+            assertThat(EndToEnd.read(broker.bootstrapServers(), late)).isEmpty();
         }
     }
 }

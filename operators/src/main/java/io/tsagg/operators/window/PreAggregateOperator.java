@@ -44,9 +44,10 @@ import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
  * dead-letter output): this operator has no side output, so the source's records reach it through a
  * plain chained call, not a broadcast to several outputs.
  *
- * <p>A reader may hand over all samples of a Kafka record as one {@link MetricRecord#KIND_BATCH}
- * record ({@link SampleBatch}); they are read in a loop and each is treated as if it had come
- * alone, which saves Flink's per-record chaining work for every sample but one.
+ * <p>A reader may hand over all samples of a Kafka record (or of several) as one {@link
+ * MetricRecord#KIND_BATCH} record ({@link SampleBatch}); they are read in a loop and each is
+ * treated as if it had come alone, which saves Flink's per-record chaining work for every sample
+ * but one.
  *
  * <p>Task thread only. State lives in the operator's share of managed memory (the transformation
  * must declare {@code ManagedMemoryUseCase.OPERATOR}).

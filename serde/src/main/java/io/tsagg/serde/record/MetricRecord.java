@@ -18,9 +18,10 @@ import java.util.Arrays;
  *   <li>{@link #KIND_PARTIAL}: a partial summary of the samples of one (group-key id, pane) from a
  *       pre-aggregator chained to the source (two-phase aggregation); the timestamp is the pane
  *       start and the payload is the summary in the window operator's encoding, opaque here.
- *   <li>{@link #KIND_BATCH}: all samples of one Kafka record ({@link SampleBatch}), from a reader
- *       to the pre-aggregator chained to it; the timestamp is the largest of the batch (what a
- *       bounded out-of-orderness watermark generator needs). Never leaves the chain.
+ *   <li>{@link #KIND_BATCH}: all samples of one Kafka record, or of several records of a partition
+ *       read one after another ({@link SampleBatch}), from a reader to the pre-aggregator chained
+ *       to it; the timestamp is the largest of the batch (what a bounded out-of-orderness watermark
+ *       generator needs). Never leaves the chain.
  * </ul>
  *
  * <p>A sample may also carry its key bytes ({@link #hasKey()}), as the late-data output does so the
