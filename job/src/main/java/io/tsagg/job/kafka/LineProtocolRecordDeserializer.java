@@ -71,6 +71,12 @@ public final class LineProtocolRecordDeserializer
 
     private transient IngestArena lineArena;
 
+    /** The arena's keys announced so far (keys are added to it record by record). */
+    private transient int keysAnnounced;
+
+    /** Whether a run is being read into one batch ({@link #startRun} with {@code batches}). */
+    private transient boolean inRun;
+
     /** Any timestamp up to 2262 is accepted. */
     public LineProtocolRecordDeserializer(TimestampPrecision precision, GroupKeySpec groupKeys) {
         this(precision, groupKeys, 0);
@@ -116,12 +122,6 @@ public final class LineProtocolRecordDeserializer
         malformedLines = context.getMetricGroup().counter("malformedLines");
         nonNumericFields = context.getMetricGroup().counter("nonNumericFields");
     }
-
-    /** The arena's keys announced so far (keys are added to it record by record). */
-    private transient int keysAnnounced;
-
-    /** Whether a run is being read into one batch ({@link #startRun} with {@code batches}). */
-    private transient boolean inRun;
 
     /** One record, one batch (with {@code batches}). Hot path. */
     @Override

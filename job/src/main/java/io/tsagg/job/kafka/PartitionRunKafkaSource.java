@@ -22,6 +22,8 @@ import org.apache.flink.connector.kafka.source.reader.fetcher.KafkaSourceFetcher
 import org.apache.flink.connector.kafka.source.split.KafkaPartitionSplit;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
 import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.streaming.api.lineage.LineageVertex;
+import org.apache.flink.streaming.api.lineage.LineageVertexProvider;
 import org.apache.flink.util.UserCodeClassLoader;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
@@ -31,17 +33,20 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * so the task thread goes through Flink's source path (reader, mailbox loop, timestamp assigner and
  * watermark generator, chained operator) once per run instead of once per Kafka record. With one
  * sample per record that path cost about a sixth of the source task's time ({@code perf}, session
- * 9).
+ * 9); reading runs made tsagg 1.8x as fast on that input, warm ({@code
+ * bench/results/2026-12-07/e2e-session10}).
  *
  * <p>Everything else is the wrapped {@link KafkaSource}'s: the split enumerator, partition
  * discovery and assignment, the split and enumerator-state serializers (so checkpoints and
  * savepoints are those of a plain {@code KafkaSource}), the source reader with its offset commits
- * on checkpoint and its metrics, the consumer properties its builder completed, and bounded
- * reading. The properties are read from the built source (a private field of Flink's Kafka
- * connector 5.0; a different connector that lacks it fails here, when the job is built).
+ * on checkpoint and its metrics, the consumer properties its builder completed, bounded reading and
+ * the lineage vertex. The properties are read from the built source (a private field of Flink's
+ * Kafka connector 5.0; a different connector that lacks it fails here, when the job is built).
  */
 public final class PartitionRunKafkaSource<T>
-        implements Source<T, KafkaPartitionSplit, KafkaSourceEnumState>, ResultTypeQueryable<T> {
+        implements Source<T, KafkaPartitionSplit, KafkaSourceEnumState>,
+                ResultTypeQueryable<T>,
+                LineageVertexProvider {
     private static final long serialVersionUID = 1L;
 
     private final KafkaSource<T> kafka;
@@ -133,6 +138,12 @@ public final class PartitionRunKafkaSource<T>
     @Override
     public SimpleVersionedSerializer<KafkaSourceEnumState> getEnumeratorCheckpointSerializer() {
         return kafka.getEnumeratorCheckpointSerializer();
+    }
+
+    /** The wrapped source's: the topics it reads, for Flink's lineage graph. */
+    @Override
+    public LineageVertex getLineageVertex() {
+        return kafka.getLineageVertex();
     }
 
     @Override

@@ -154,16 +154,9 @@ class LineProtocolRecordDeserializerTest {
         ConsumerRecord<byte[], byte[]> r =
                 new ConsumerRecord<>("in", 0, 0L, null, record.getBytes(StandardCharsets.UTF_8));
         List<String> expected = new ArrayList<>();
-        LineProtocolRecordDeserializer single =
-                new LineProtocolRecordDeserializer(
-                        TimestampPrecision.NANOSECONDS, GroupKeySpec.series(), HOUR);
-        single.open(new CountingContext());
-        single.deserialize(r, describing(expected));
-        LineProtocolRecordDeserializer batched =
-                new LineProtocolRecordDeserializer(
-                        TimestampPrecision.NANOSECONDS, GroupKeySpec.series(), HOUR, true);
+        opened(false, new CountingContext()).deserialize(r, describing(expected));
         CountingContext context = new CountingContext();
-        batched.open(context);
+        LineProtocolRecordDeserializer batched = opened(true, context);
         List<String> actual = new ArrayList<>();
 
         batched.deserialize(r, describing(actual));
@@ -196,25 +189,14 @@ class LineProtocolRecordDeserializerTest {
                                         + (now - 1000) * 1_000_000L),
                         withTimestamp(record(13, "mem,host=a x=5\ncpu,host=a u=6"), now - 500));
         List<String> expected = new ArrayList<>();
-        LineProtocolRecordDeserializer single =
-                new LineProtocolRecordDeserializer(
-                        TimestampPrecision.NANOSECONDS, GroupKeySpec.series(), HOUR, true);
-        single.open(new CountingContext());
+        LineProtocolRecordDeserializer single = opened(true, new CountingContext());
         for (ConsumerRecord<byte[], byte[]> r : run) {
             single.deserialize(r, describing(expected));
         }
-        LineProtocolRecordDeserializer batched =
-                new LineProtocolRecordDeserializer(
-                        TimestampPrecision.NANOSECONDS, GroupKeySpec.series(), HOUR, true);
         CountingContext context = new CountingContext();
-        batched.open(context);
         List<String> actual = new ArrayList<>();
 
-        batched.startRun(describing(actual));
-        for (ConsumerRecord<byte[], byte[]> r : run) {
-            batched.deserializeInRun(r, describing(actual));
-        }
-        batched.endRun(describing(actual));
+        readRun(opened(true, context), run, describing(actual));
 
         assertThat(actual).containsExactlyInAnyOrderElementsOf(expected);
         assertThat(actual).filteredOn(l -> l.startsWith("sample")).hasSize(5);
@@ -230,16 +212,8 @@ class LineProtocolRecordDeserializerTest {
                                                 + (now - 500) * 1_000_000L));
         assertThat(context.count("samplesIn")).isEqualTo(5);
         assertThat(context.count("recordsIn")).isEqualTo(4);
-        LineProtocolRecordDeserializer again =
-                new LineProtocolRecordDeserializer(
-                        TimestampPrecision.NANOSECONDS, GroupKeySpec.series(), HOUR, true);
         CountingContext copies = new CountingContext();
-        again.open(copies);
-        again.startRun(copies.collector);
-        for (ConsumerRecord<byte[], byte[]> r : run) {
-            again.deserializeInRun(r, copies.collector);
-        }
-        again.endRun(copies.collector);
+        readRun(opened(true, copies), run, copies.collector);
         assertThat(copies.rejected())
                 .extracting(m -> m.deadLetter().offset() + " " + m.deadLetter().reason())
                 .containsExactlyInAnyOrder(
@@ -255,11 +229,6 @@ class LineProtocolRecordDeserializerTest {
             lines.append((now - 1000 + i) * 1_000_000L).append('\n');
         }
         int records = 2 * LineProtocolRecordDeserializer.RUN_BATCH_SAMPLES / 1000 + 3;
-        LineProtocolRecordDeserializer d =
-                new LineProtocolRecordDeserializer(
-                        TimestampPrecision.NANOSECONDS, GroupKeySpec.series(), HOUR, true);
-        CountingContext context = new CountingContext();
-        d.open(context);
         List<Integer> batches = new ArrayList<>();
         double[] sum = new double[1];
         Collector<MetricRecord> out =
@@ -278,16 +247,38 @@ class LineProtocolRecordDeserializerTest {
                     public void close() {}
                 };
 
-        d.startRun(out);
+        List<ConsumerRecord<byte[], byte[]>> run = new ArrayList<>();
         for (int r = 0; r < records; r++) {
-            d.deserializeInRun(record(r, lines.toString()), out);
+            run.add(record(r, lines.toString()));
         }
-        d.endRun(out);
+        readRun(opened(true, new CountingContext()), run, out);
 
         int limit = LineProtocolRecordDeserializer.RUN_BATCH_SAMPLES;
         assertThat(batches).hasSize(3).allMatch(n -> n % 1000 == 0 && n < limit + 1000);
         assertThat(batches.stream().mapToInt(Integer::intValue).sum()).isEqualTo(records * 1000);
         assertThat(sum[0]).isEqualTo(records * (999 * 1000 / 2.0));
+    }
+
+    /** A reader of nanosecond line protocol keyed by series, 1 h future skew, opened. */
+    private static LineProtocolRecordDeserializer opened(boolean batches, CountingContext context) {
+        LineProtocolRecordDeserializer d =
+                new LineProtocolRecordDeserializer(
+                        TimestampPrecision.NANOSECONDS, GroupKeySpec.series(), HOUR, batches);
+        d.open(context);
+        return d;
+    }
+
+    /** Hands {@code run} to {@code d} as the source's emitter does, as one run. */
+    private static void readRun(
+            LineProtocolRecordDeserializer d,
+            List<ConsumerRecord<byte[], byte[]>> run,
+            Collector<MetricRecord> out)
+            throws Exception {
+        d.startRun(out);
+        for (ConsumerRecord<byte[], byte[]> r : run) {
+            d.deserializeInRun(r, out);
+        }
+        d.endRun(out);
     }
 
     private static ConsumerRecord<byte[], byte[]> record(long offset, String value) {
