@@ -33,7 +33,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * so the task thread goes through Flink's source path (reader, mailbox loop, timestamp assigner and
  * watermark generator, chained operator) once per run instead of once per Kafka record. With one
  * sample per record that path cost about a sixth of the source task's time ({@code perf}, session
- * 9); reading runs made tsagg 1.8x as fast on that input, warm ({@code
+ * 9); with runs, tsagg went from 1.90x to 3.46x the DataStream baseline on that input, warm ({@code
  * bench/results/2026-12-07/e2e-session10}).
  *
  * <p>Everything else is the wrapped {@link KafkaSource}'s: the split enumerator, partition
