@@ -60,7 +60,10 @@ final class LineOrigins implements MetricRecord.OriginWriter {
         this.parser = LineProtocolParser.tracking(precision, groupKeys);
     }
 
-    /** Forgets the records held (and drops the references to their values). */
+    /**
+     * Forgets the records held and drops the references to their values (until then, at most one
+     * batch's records are kept).
+     */
     void clear() {
         Arrays.fill(inputs, 0, records, null);
         records = 0;
@@ -81,12 +84,6 @@ final class LineOrigins implements MetricRecord.OriginWriter {
         defaults[records] = defaultTimestampMs;
         firsts[records] = firstSample;
         records++;
-    }
-
-    /** Holds just {@code value}, whose samples start at arena sample 0. */
-    void reset(byte[] value, long defaultTimestampMs) {
-        clear();
-        add(value, defaultTimestampMs, 0);
     }
 
     @Override

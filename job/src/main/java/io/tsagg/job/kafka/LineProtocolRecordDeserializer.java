@@ -176,7 +176,6 @@ public final class LineProtocolRecordDeserializer
         if (batch != null && batch.size() > 0) {
             emitter.batch(batch, batch.maxTimestamp(), out);
         }
-        origins.clear();
     }
 
     /**
