@@ -367,9 +367,17 @@ public final class TsaggJob {
         boolean batches = direct(config);
         if ("ilp".equals(config.format())) {
             return new LineProtocolRecordDeserializer(
-                    config.ilpPrecision(), groupKeys, config.maxFutureSkew().toMillis(), batches);
+                    config.ilpPrecision(),
+                    groupKeys,
+                    config.maxFutureSkew().toMillis(),
+                    batches,
+                    config.keyRefresh().toMillis());
         }
-        return new FrameRecordDeserializer(groupKeys, config.maxFutureSkew().toMillis(), batches);
+        return new FrameRecordDeserializer(
+                groupKeys,
+                config.maxFutureSkew().toMillis(),
+                batches,
+                config.keyRefresh().toMillis());
     }
 
     /**

@@ -132,7 +132,8 @@ public final class JobConfig {
                 if (value == null) {
                     value = valueOf(args, ++i, arg);
                 }
-                if (option == TsaggOptions.MAX_FUTURE_SKEW && value.equals("off")) {
+                if ((option == TsaggOptions.MAX_FUTURE_SKEW || option == TsaggOptions.KEY_REFRESH)
+                        && value.equals("off")) {
                     value = "0s";
                 }
                 conf.setString(name, value);
@@ -189,6 +190,7 @@ public final class JobConfig {
         notNegative(TsaggOptions.ALLOWED_LATENESS, allowedLateness());
         notNegative(TsaggOptions.IDLE_TIMEOUT, idleTimeout());
         notNegative(TsaggOptions.MAX_FUTURE_SKEW, maxFutureSkew());
+        notNegative(TsaggOptions.KEY_REFRESH, keyRefresh());
         positive(TsaggOptions.CHECKPOINT_INTERVAL, checkpointInterval());
         positive(TsaggOptions.TRANSACTION_TIMEOUT, transactionTimeout());
         if (exactlyOnce() && transactionTimeout().compareTo(minTransactionTimeout()) < 0) {
@@ -427,6 +429,14 @@ public final class JobConfig {
      */
     public Duration maxFutureSkew() {
         return options.get(TsaggOptions.MAX_FUTURE_SKEW);
+    }
+
+    /**
+     * How long a source's announcement of a group key holds (event time); {@link Duration#ZERO}:
+     * for good (the option was {@code 0} or {@code off}).
+     */
+    public Duration keyRefresh() {
+        return options.get(TsaggOptions.KEY_REFRESH);
     }
 
     /** Every rollup, the default one (top-level arguments) first if there is one. */

@@ -121,6 +121,19 @@ public final class TsaggOptions {
                                     + " (timestamp_in_future) instead of moving the watermark;"
                                     + " 0 or off: accept any timestamp up to 2262.");
 
+    public static final ConfigOption<Duration> KEY_REFRESH =
+            ConfigOptions.key("key-refresh")
+                    .durationType()
+                    .defaultValue(Duration.ofMinutes(10))
+                    .withDescription(
+                            "How long (event time) a source's announcement of a group key holds"
+                                    + " before it announces the key again with its next sample."
+                                    + " A window operator forgets a key once the watermark is"
+                                    + " this, the window size and the allowed lateness past the"
+                                    + " key's last announcement, so series that stop reporting"
+                                    + " stop costing heap; 0 or off: every key is kept for the"
+                                    + " job's lifetime.");
+
     public static final ConfigOption<String> OUTPUT_FORMAT =
             ConfigOptions.key("output-format")
                     .stringType()
@@ -263,6 +276,7 @@ public final class TsaggOptions {
                     ALLOWED_LATENESS,
                     IDLE_TIMEOUT,
                     MAX_FUTURE_SKEW,
+                    KEY_REFRESH,
                     OUTPUT_FORMAT,
                     STATS,
                     QUANTILES,

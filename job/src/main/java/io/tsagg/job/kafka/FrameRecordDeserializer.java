@@ -36,6 +36,10 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * its group key once (a frame's keys are canonical line-protocol keys) and the mapping is cached in
  * a primitive map, so the per-sample cost stays one array read.
  *
+ * <p><b>Key epochs</b> ({@code --key-refresh}, see {@link SampleEmitter}): a frame whose latest
+ * timestamp starts a new epoch first makes this reader forget which frame dictionaries it has
+ * announced and its series-to-group map, so their keys are announced again.
+ *
  * <p>One instance per source reader, called from its fetcher-to-task thread only.
  */
 public final class FrameRecordDeserializer implements PartitionRunDeserializer<MetricRecord> {
@@ -52,6 +56,7 @@ public final class FrameRecordDeserializer implements PartitionRunDeserializer<M
     private final GroupKeySpec groupKeys;
     private final long maxFutureSkewMs;
     private final boolean batches;
+    private final long keyRefreshMs;
 
     private transient FrameDecoder decoder;
     private transient SampleEmitter emitter;
@@ -94,6 +99,23 @@ public final class FrameRecordDeserializer implements PartitionRunDeserializer<M
      *     record per sample
      */
     public FrameRecordDeserializer(GroupKeySpec groupKeys, long maxFutureSkewMs, boolean batches) {
+        this(groupKeys, maxFutureSkewMs, batches, 0);
+    }
+
+    /**
+     * @param maxFutureSkewMs samples stamped more than this ahead of the wall clock are
+     *     dead-lettered; 0: no limit
+     * @param batches see {@link #FrameRecordDeserializer(GroupKeySpec, long, boolean)}
+     * @param keyRefreshMs event-time length of a key epoch ({@link SampleEmitter}); 0: every key
+     *     announced once for good
+     */
+    public FrameRecordDeserializer(
+            GroupKeySpec groupKeys, long maxFutureSkewMs, boolean batches, long keyRefreshMs) {
+        if (keyRefreshMs < 0) {
+            throw new IllegalArgumentException(
+                    "key refresh interval must be >= 0 ms, got " + keyRefreshMs);
+        }
+        this.keyRefreshMs = keyRefreshMs;
         if (maxFutureSkewMs < 0) {
             throw new IllegalArgumentException(
                     "max future skew must be >= 0 ms, got " + maxFutureSkewMs);
@@ -106,7 +128,7 @@ public final class FrameRecordDeserializer implements PartitionRunDeserializer<M
     @Override
     public void open(DeserializationSchema.InitializationContext context) {
         decoder = new FrameDecoder();
-        emitter = new SampleEmitter(context.getMetricGroup(), maxFutureSkewMs);
+        emitter = new SampleEmitter(context.getMetricGroup(), maxFutureSkewMs, keyRefreshMs);
         origins = new FrameOrigins();
         batch = batches ? new FrameBatch(origins) : null;
         seriesIds = new long[1024];
@@ -137,8 +159,10 @@ public final class FrameRecordDeserializer implements PartitionRunDeserializer<M
             return;
         }
         int samples = decoder.sampleCount();
+        long maxTs = Long.MIN_VALUE;
         for (int i = 0; i < samples; i++) {
             long ts = decoder.timestamp(i);
+            maxTs = Math.max(maxTs, ts);
             if (ts < MIN_TIMESTAMP || ts > MAX_TIMESTAMP) {
                 reject(
                         kafkaRecord,
@@ -156,6 +180,9 @@ public final class FrameRecordDeserializer implements PartitionRunDeserializer<M
                         out);
                 return;
             }
+        }
+        if (emitter.newKeyEpoch(maxTs)) {
+            forgetKeys();
         }
         long[] ids = groupIds(bytes, out);
         emitter.newRecord();
@@ -186,6 +213,14 @@ public final class FrameRecordDeserializer implements PartitionRunDeserializer<M
         if (batch != null && emitted > 0) {
             // After the dead letters of the frame, as one record.
             emitter.batch(batch, batch.maxTimestamp(), out);
+        }
+    }
+
+    /** A new key epoch: every frame dictionary and group key is announced again when next seen. */
+    private void forgetKeys() {
+        Arrays.fill(dictionaryStamps, -1);
+        if (groupOfSeries != null) {
+            groupOfSeries = new Long2IntOpenMap(4096, -1);
         }
     }
 

@@ -40,6 +40,11 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * samples) when {@link PartitionRunEmitter} hands it a partition's records of one fetch. Keys are
  * announced, and dead letters sent, record by record before the batch that holds their samples.
  *
+ * <p><b>Key epochs</b> ({@code --key-refresh}, see {@link SampleEmitter}): a record whose latest
+ * timestamp starts a new epoch first sends the batch of the records before it (their keys were
+ * announced in the epoch that ends), then makes the parser forget its keys and parses the record
+ * again, so each of its keys is announced in the new epoch before its samples.
+ *
  * <p>Points without a timestamp get the Kafka record's timestamp (the wall clock if the record has
  * none). One instance per source reader, called from its fetcher-to-task thread only.
  */
@@ -57,6 +62,7 @@ public final class LineProtocolRecordDeserializer
     private final GroupKeySpec groupKeys;
     private final long maxFutureSkewMs;
     private final boolean batches;
+    private final long keyRefreshMs;
 
     private transient LineProtocolParser parser;
     private transient IngestArena arena;
@@ -102,6 +108,28 @@ public final class LineProtocolRecordDeserializer
             GroupKeySpec groupKeys,
             long maxFutureSkewMs,
             boolean batches) {
+        this(precision, groupKeys, maxFutureSkewMs, batches, 0);
+    }
+
+    /**
+     * @param maxFutureSkewMs lines stamped more than this ahead of the wall clock are
+     *     dead-lettered; 0: no limit
+     * @param batches see {@link #LineProtocolRecordDeserializer(TimestampPrecision, GroupKeySpec,
+     *     long, boolean)}
+     * @param keyRefreshMs event-time length of a key epoch ({@link SampleEmitter}); 0: every key
+     *     announced once for good
+     */
+    public LineProtocolRecordDeserializer(
+            TimestampPrecision precision,
+            GroupKeySpec groupKeys,
+            long maxFutureSkewMs,
+            boolean batches,
+            long keyRefreshMs) {
+        if (keyRefreshMs < 0) {
+            throw new IllegalArgumentException(
+                    "key refresh interval must be >= 0 ms, got " + keyRefreshMs);
+        }
+        this.keyRefreshMs = keyRefreshMs;
         if (maxFutureSkewMs < 0) {
             throw new IllegalArgumentException(
                     "max future skew must be >= 0 ms, got " + maxFutureSkewMs);
@@ -116,7 +144,7 @@ public final class LineProtocolRecordDeserializer
     public void open(DeserializationSchema.InitializationContext context) {
         parser = new LineProtocolParser(precision, groupKeys);
         arena = new IngestArena();
-        emitter = new SampleEmitter(context.getMetricGroup(), maxFutureSkewMs);
+        emitter = new SampleEmitter(context.getMetricGroup(), maxFutureSkewMs, keyRefreshMs);
         origins = new LineOrigins(precision, groupKeys);
         batch = batches ? new ArenaBatch(arena, origins) : null;
         malformedLines = context.getMetricGroup().counter("malformedLines");
@@ -195,6 +223,15 @@ public final class LineProtocolRecordDeserializer
                 kafkaRecord.timestamp() >= 0 ? kafkaRecord.timestamp() : System.currentTimeMillis();
         int first = arena.size();
         parser.parse(bytes, 0, bytes.length, defaultTimestamp, arena);
+        if (emitter.newKeyEpoch(maxTimestamp(first))) {
+            // The samples before this record were announced in the epoch that ends: they go
+            // first; then this record again, every one of its keys new to the parser.
+            endBatch(out);
+            startBatch();
+            parser.forgetKeys();
+            first = 0;
+            parser.parse(bytes, 0, bytes.length, defaultTimestamp, arena);
+        }
         origins.add(bytes, defaultTimestamp, first);
 
         for (int k = keysAnnounced; k < arena.keyCount(); k++) {
@@ -242,6 +279,15 @@ public final class LineProtocolRecordDeserializer
                     parser.rejectedMessage(r),
                     out);
         }
+    }
+
+    /** The latest timestamp of the arena's samples from {@code first} on; MIN_VALUE: none. */
+    private long maxTimestamp(int first) {
+        long max = Long.MIN_VALUE;
+        for (int i = first, end = arena.size(); i < end; i++) {
+            max = Math.max(max, arena.timestamp(i));
+        }
+        return max;
     }
 
     /**

@@ -12,11 +12,11 @@ import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
- * What every input format's reader does with what it decoded: announces each group key once (a
- * dictionary record before the first sample of that id), emits samples in one reused {@link
- * MetricRecord}, sends rejected input to the dead-letter output, and keeps the shared counters
- * ({@code recordsIn}, {@code samplesIn}, {@code malformedRecords}, {@code nonFiniteValues}, {@code
- * futureSamples}).
+ * What every input format's reader does with what it decoded: announces each group key once per key
+ * epoch (a dictionary record before the first sample of that id), emits samples in one reused
+ * {@link MetricRecord}, sends rejected input to the dead-letter output, and keeps the shared
+ * counters ({@code recordsIn}, {@code samplesIn}, {@code malformedRecords}, {@code
+ * nonFiniteValues}, {@code futureSamples}).
  *
  * <p><b>Far-future timestamps.</b> A sample stamped more than {@code maxFutureSkewMs} ahead of the
  * wall clock would move its partition's watermark ahead by as much and make every later sample of
@@ -27,6 +27,17 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * record: a compare per sample otherwise, where a clock read per record cost about 5% of the line
  * protocol source thread with one sample per record ({@code perf}, session 8).
  *
+ * <p><b>Key epochs.</b> With a refresh interval {@code R} (event time), the emitter's announcements
+ * hold until the current epoch's valid-until time, the latest timestamp of the record that started
+ * the epoch plus {@code R}. A reader asks {@link #newKeyEpoch} with each record's latest timestamp
+ * before it announces the record's keys; a record reaching the valid-until time starts a new epoch:
+ * the emitter forgets what it announced and the reader forgets what it cached as announced, so
+ * every key is announced again, with the new time, before its next sample. Hence every sample is
+ * stamped before the valid-until time of the last announcement of its key, which lets the window
+ * operators forget keys that stopped reporting, and this emitter holds the keys of one epoch, not
+ * every key it has seen. Without an interval (0) there is one epoch for good (the announcements'
+ * time is {@link Long#MAX_VALUE}). Epochs started are counted in {@code keyEpochs}.
+ *
  * <p>One per source reader, created in {@code open}; not thread-safe.
  */
 final class SampleEmitter {
@@ -34,7 +45,17 @@ final class SampleEmitter {
     static final String TIMESTAMP_IN_FUTURE = "timestamp_in_future";
 
     private final MetricRecord record = new MetricRecord();
-    private final Long2IntOpenMap announced = new Long2IntOpenMap(4096, 0);
+    private Long2IntOpenMap announced = new Long2IntOpenMap(4096, 0);
+
+    /** Event-time length of a key epoch, ms; 0: one epoch for good. */
+    private final long keyRefreshMs;
+
+    /**
+     * Valid-until time of this epoch's announcements: {@link Long#MAX_VALUE} without a refresh
+     * interval; {@link Long#MIN_VALUE} before the first epoch (keys announced then, of records
+     * without samples, need not hold for any sample).
+     */
+    private long validUntil;
 
     /** 0: no limit. */
     private final long maxFutureSkewMs;
@@ -57,21 +78,30 @@ final class SampleEmitter {
     final Counter malformedRecords;
     final Counter nonFiniteValues;
     final Counter futureSamples;
+    final Counter keyEpochs;
 
     /**
      * @param maxFutureSkewMs how far ahead of the wall clock a timestamp may be; 0: no limit
+     * @param keyRefreshMs event-time length of a key epoch; 0: keys are announced once for good
      */
-    SampleEmitter(MetricGroup metrics, long maxFutureSkewMs) {
-        this(metrics, maxFutureSkewMs, System::currentTimeMillis);
+    SampleEmitter(MetricGroup metrics, long maxFutureSkewMs, long keyRefreshMs) {
+        this(metrics, maxFutureSkewMs, keyRefreshMs, System::currentTimeMillis);
     }
 
     /** With a wall clock of the caller's (ms); for tests. */
-    SampleEmitter(MetricGroup metrics, long maxFutureSkewMs, LongSupplier clock) {
+    SampleEmitter(
+            MetricGroup metrics, long maxFutureSkewMs, long keyRefreshMs, LongSupplier clock) {
         this.clock = clock;
         if (maxFutureSkewMs < 0) {
             throw new IllegalArgumentException(
                     "max future skew must be >= 0 ms, got " + maxFutureSkewMs);
         }
+        if (keyRefreshMs < 0) {
+            throw new IllegalArgumentException(
+                    "key refresh interval must be >= 0 ms, got " + keyRefreshMs);
+        }
+        this.keyRefreshMs = keyRefreshMs;
+        this.validUntil = keyRefreshMs == 0 ? Long.MAX_VALUE : Long.MIN_VALUE;
         this.maxFutureSkewMs = maxFutureSkewMs;
         this.horizon = maxFutureSkewMs == 0 ? Long.MAX_VALUE : Long.MIN_VALUE;
         recordsIn = metrics.counter("recordsIn");
@@ -79,6 +109,32 @@ final class SampleEmitter {
         malformedRecords = metrics.counter("malformedRecords");
         nonFiniteValues = metrics.counter("nonFiniteValues");
         futureSamples = metrics.counter("futureSamples");
+        keyEpochs = metrics.counter("keyEpochs");
+    }
+
+    /**
+     * Whether the record about to be read, whose latest timestamp is {@code maxTimestampMs} ({@link
+     * Long#MIN_VALUE}: it has no samples), starts a new key epoch: then this emitter has forgotten
+     * what it announced, and the reader must forget every key it holds as announced before it
+     * announces the record's keys. Hot path: a compare.
+     */
+    boolean newKeyEpoch(long maxTimestampMs) {
+        if (maxTimestampMs < validUntil || maxTimestampMs == Long.MIN_VALUE) {
+            return false;
+        }
+        // Never Long.MAX_VALUE, which means for good (timestamps stop at 2262 anyway).
+        validUntil =
+                maxTimestampMs >= Long.MAX_VALUE - keyRefreshMs
+                        ? Long.MAX_VALUE - 1
+                        : maxTimestampMs + keyRefreshMs;
+        announced = new Long2IntOpenMap(4096, 0);
+        keyEpochs.inc();
+        return true;
+    }
+
+    /** The valid-until time of this epoch's announcements. */
+    long keyValidUntil() {
+        return validUntil;
     }
 
     /** Starts the checks of a Kafka record's timestamps ({@link #beyondHorizon}). */
@@ -161,7 +217,7 @@ final class SampleEmitter {
     void announce(long id, byte[] key, int offset, int length, Collector<MetricRecord> out) {
         if (announced.get(id) == 0) {
             announced.put(id, 1);
-            out.collect(record.setKey(id, key, offset, length));
+            out.collect(record.setKey(id, key, offset, length, validUntil));
         }
     }
 

@@ -19,6 +19,11 @@ import org.apache.flink.util.Collector;
  * primitive map, and announces the group key once; on a sample it emits the sample under the group
  * id. Per sample this is one primitive map probe and an array read: no allocation.
  *
+ * <p><b>Key epochs.</b> A dictionary record valid until later than the ones before starts its
+ * source's new key epoch (see {@code SampleEmitter}): the source announces every series again
+ * before its next sample, so the mapper forgets its maps and announces each group key again, with
+ * the series' valid-until time. So it holds the series and groups of one epoch.
+ *
  * <p>The input record is shared with the other rollups' mappers (object reuse), so it is never
  * modified; the output is this mapper's own reused record. One instance per subtask.
  */
@@ -33,6 +38,9 @@ public final class GroupKeyMapper extends RichFlatMapFunction<MetricRecord, Metr
     private transient Long2IntOpenMap announced;
     private transient MetricRecord out;
 
+    /** Valid-until time of the source's current key epoch (its latest dictionary records). */
+    private transient long epochValidUntil;
+
     public GroupKeyMapper(GroupKeySpec groupKeys) {
         this.groupKeys = groupKeys;
     }
@@ -44,6 +52,7 @@ public final class GroupKeyMapper extends RichFlatMapFunction<MetricRecord, Metr
         groupIds = new long[1024];
         announced = new Long2IntOpenMap(1024, 0);
         out = new MetricRecord();
+        epochValidUntil = Long.MIN_VALUE;
     }
 
     /** Hot path for samples. */
@@ -61,18 +70,31 @@ public final class GroupKeyMapper extends RichFlatMapFunction<MetricRecord, Metr
             // The origin goes along (bytes the router wrote for a sample behind the watermark):
             // the sample may turn out late in this rollup.
             collector.collect(out.setSample(groupIds[g], r.timestamp(), r.value()).originFrom(r));
+        } else if (r.isKey() && r.validUntil() > epochValidUntil) {
+            // The source's new key epoch: it announces every series again before its samples.
+            epochValidUntil = r.validUntil();
+            groupOfSeries = new Long2IntOpenMap(4096, -1);
+            announced = new Long2IntOpenMap(1024, 0);
+            mapSeries(r, collector);
         } else if (r.isKey() && groupOfSeries.get(r.keyId()) < 0) {
-            long groupId = keyBuilder.groupIdOfSeriesKey(r.keyBytes(), 0, r.keyLength());
-            int g = groupOfSeries.size();
-            if (g == groupIds.length) {
-                groupIds = Arrays.copyOf(groupIds, g * 2);
-            }
-            groupIds[g] = groupId;
-            groupOfSeries.put(r.keyId(), g);
-            if (announced.get(groupId) == 0) {
-                announced.put(groupId, 1);
-                collector.collect(out.setKey(groupId, keyBuilder.key(), 0, keyBuilder.keyLength()));
-            }
+            mapSeries(r, collector);
+        }
+    }
+
+    /** Maps a series announced by the source to its group, announcing the group key once. */
+    private void mapSeries(MetricRecord r, Collector<MetricRecord> collector) {
+        long groupId = keyBuilder.groupIdOfSeriesKey(r.keyBytes(), 0, r.keyLength());
+        int g = groupOfSeries.size();
+        if (g == groupIds.length) {
+            groupIds = Arrays.copyOf(groupIds, g * 2);
+        }
+        groupIds[g] = groupId;
+        groupOfSeries.put(r.keyId(), g);
+        if (announced.get(groupId) == 0) {
+            announced.put(groupId, 1);
+            collector.collect(
+                    out.setKey(
+                            groupId, keyBuilder.key(), 0, keyBuilder.keyLength(), r.validUntil()));
         }
     }
 

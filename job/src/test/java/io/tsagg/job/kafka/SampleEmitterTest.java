@@ -2,11 +2,15 @@ package io.tsagg.job.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tsagg.serde.record.MetricRecord;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
+import org.apache.flink.util.Collector;
 import org.junit.jupiter.api.Test;
 
-/** Tests for {@link SampleEmitter}'s far-future check. */
+/** Tests for {@link SampleEmitter}'s far-future check and key epochs. */
 class SampleEmitterTest {
     private final AtomicLong now = new AtomicLong(1_000_000);
     private final AtomicLong reads = new AtomicLong();
@@ -15,6 +19,7 @@ class SampleEmitterTest {
         return new SampleEmitter(
                 new UnregisteredMetricsGroup(),
                 skewMs,
+                0,
                 () -> {
                     reads.incrementAndGet();
                     return now.get();
@@ -84,5 +89,66 @@ class SampleEmitterTest {
         e.newRecord();
         assertThat(e.beyondHorizon(Long.MAX_VALUE)).isFalse();
         assertThat(e.futureHorizon()).isEqualTo(Long.MAX_VALUE);
+    }
+
+    @Test
+    void shouldAnnounceEachKeyOncePerEpochWithTheEpochsValidUntilTime() {
+        SampleEmitter e =
+                new SampleEmitter(
+                        new UnregisteredMetricsGroup(), 0, 1_000, System::currentTimeMillis);
+        List<MetricRecord> out = new ArrayList<>();
+        Collector<MetricRecord> collector = collector(out);
+        byte[] key = {'k'};
+
+        assertThat(e.newKeyEpoch(Long.MIN_VALUE)).as("a record without samples").isFalse();
+        e.announce(1L, key, 0, 1, collector);
+        assertThat(out.get(0).validUntil()).as("before the first epoch").isEqualTo(Long.MIN_VALUE);
+
+        assertThat(e.newKeyEpoch(5_000)).as("the first record with samples").isTrue();
+        e.announce(1L, key, 0, 1, collector);
+        e.announce(1L, key, 0, 1, collector);
+        e.announce(2L, key, 0, 1, collector);
+        assertThat(out).hasSize(3);
+        assertThat(out.get(1).keyId()).isEqualTo(1L);
+        assertThat(out.get(1).validUntil()).isEqualTo(6_000L);
+        assertThat(out.get(2).keyId()).isEqualTo(2L);
+
+        assertThat(e.newKeyEpoch(5_999)).isFalse();
+        assertThat(e.newKeyEpoch(-7)).as("an old record").isFalse();
+        e.announce(1L, key, 0, 1, collector);
+        assertThat(out).hasSize(3);
+
+        assertThat(e.newKeyEpoch(6_000)).as("a record reaching the valid-until time").isTrue();
+        e.announce(1L, key, 0, 1, collector);
+        assertThat(out).hasSize(4);
+        assertThat(out.get(3).validUntil()).isEqualTo(7_000L);
+        assertThat(e.keyValidUntil()).isEqualTo(7_000L);
+    }
+
+    @Test
+    void shouldAnnounceEachKeyOnceForGoodWhenThereIsNoRefreshInterval() {
+        SampleEmitter e = emitter(0);
+        List<MetricRecord> out = new ArrayList<>();
+        byte[] key = {'k'};
+
+        for (long ts : new long[] {0, 1_000_000, Long.MAX_VALUE - 1}) {
+            assertThat(e.newKeyEpoch(ts)).isFalse();
+            e.announce(1L, key, 0, 1, collector(out));
+        }
+
+        assertThat(out).hasSize(1);
+        assertThat(out.get(0).validUntil()).isEqualTo(Long.MAX_VALUE);
+    }
+
+    private static Collector<MetricRecord> collector(List<MetricRecord> out) {
+        return new Collector<>() {
+            @Override
+            public void collect(MetricRecord r) {
+                out.add(new MetricRecord().copyFrom(r));
+            }
+
+            @Override
+            public void close() {}
+        };
     }
 }

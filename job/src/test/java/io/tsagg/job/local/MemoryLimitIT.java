@@ -50,7 +50,10 @@ import org.junit.jupiter.api.Test;
  *       refused dead letters (one per sample, or one per partial summary of the pre-aggregator);
  *   <li>no failover, no TaskManager lost, no OutOfMemoryError; the pool gauge is back to the
  *       sentinel's pane once the windows fired, and after cancel the TaskManagers report no managed
- *       memory in use ({@code Status.Flink.Memory.Managed.Used} = 0) and log no leak.
+ *       memory in use ({@code Status.Flink.Memory.Managed.Used} = 0) and log no leak;
+ *   <li>with {@code --key-refresh 10s}, the window operators hold the names of at most the steady
+ *       series and the sentinel once the windows fired ({@code liveKeys}): the burst's keys are
+ *       forgotten, not kept on the heap for the job's lifetime.
  * </ul>
  *
  * <pre>
@@ -142,7 +145,10 @@ class MemoryLimitIT {
                         prefix, records.size(), burst, managed, (System.nanoTime() - t0) / 1e9);
 
                 String jobId =
-                        cluster.submit(jar, Reliability.jobArgs(broker, prefix, WINDOW_MS, 2));
+                        cluster.submit(
+                                jar,
+                                Reliability.jobArgs(
+                                        broker, prefix, WINDOW_MS, 2, "--key-refresh", "10s"));
                 cluster.awaitAllTasksRunning(jobId, Duration.ofMinutes(1));
 
                 // Read results as they are committed until the steady series' last window is there
@@ -302,7 +308,7 @@ class MemoryLimitIT {
                 unexpected.removeAll(expected.keySet());
                 System.out.printf(
                         "%s: steady series %d of %d windows exact; burst series %d of %d windows"
-                                + " exact, %d refused, %d problems; %.1f s%n",
+                                + " exact, %d refused, %d problems; liveKeys %d; %.1f s%n",
                         prefix,
                         steadyResults.size(),
                         steady.size(),
@@ -310,6 +316,7 @@ class MemoryLimitIT {
                         burstWindows,
                         partial,
                         problems.size(),
+                        gauges.get("liveKeys"),
                         (System.nanoTime() - t0) / 1e9);
                 assertThat(problems).as("accounting").isEmpty();
                 assertThat(unexpected).as("results of no produced (key, window)").isEmpty();
@@ -320,6 +327,12 @@ class MemoryLimitIT {
                 assertThat(gauges.get("poolPagesHighWater"))
                         .as("the pool was used up to its reserve")
                         .isGreaterThan(gauges.get("poolPagesBudget") / 2);
+                // The burst's keys forgotten once the watermark passed their last announcement
+                // (--key-refresh 10s) plus the window: the names of series that went quiet do not
+                // stay on the heap (RELIABILITY.md, finding 2).
+                assertThat(gauges.get("liveKeys"))
+                        .as("interned keys after every window fired")
+                        .isLessThanOrEqualTo(200 + 1);
                 assertThat(managedUsedRunning)
                         .as("managed memory in use while running")
                         .isPositive();

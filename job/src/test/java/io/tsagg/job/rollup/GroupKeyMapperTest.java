@@ -70,6 +70,37 @@ class GroupKeyMapperTest {
     }
 
     @Test
+    void shouldForgetItsMapsAndAnnounceGroupKeysAgainWhenTheSourceStartsANewKeyEpoch()
+            throws Exception {
+        GroupKeyMapper mapper = new GroupKeyMapper(GroupKeySpec.keep(List.of("region")));
+        mapper.open(DefaultOpenContext.INSTANCE);
+        byte[] a = A.getBytes(StandardCharsets.UTF_8);
+        byte[] b = B.getBytes(StandardCharsets.UTF_8);
+        long group = id("cpu,region=eu usage");
+
+        mapper.flatMap(new MetricRecord().setKey(id(A), a, 0, a.length, 10_000), collector);
+        mapper.flatMap(new MetricRecord().setKey(id(B), b, 0, b.length, 10_000), collector);
+        mapper.flatMap(new MetricRecord().setSample(id(B), 9_000, 1.0), collector);
+        // The next epoch: the source announces A again (B has not reported since).
+        mapper.flatMap(new MetricRecord().setKey(id(A), a, 0, a.length, 20_000), collector);
+        mapper.flatMap(new MetricRecord().setSample(id(A), 19_000, 2.0), collector);
+
+        assertThat(out).extracting(MetricRecord::isKey).containsExactly(true, false, true, false);
+        assertThat(out.get(0).validUntil()).isEqualTo(10_000);
+        assertThat(out.get(2).keyId()).isEqualTo(group);
+        assertThat(out.get(2).validUntil()).isEqualTo(20_000);
+        assertThat(out.get(3)).isEqualTo(new MetricRecord().setSample(group, 19_000, 2.0));
+        assertThat(mapper.seriesCount()).as("B forgotten").isEqualTo(1);
+        assertThatThrownBy(
+                        () ->
+                                mapper.flatMap(
+                                        new MetricRecord().setSample(id(B), 19_500, 3.0),
+                                        collector))
+                .as("a source never sends B without announcing it in the new epoch")
+                .isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
     void shouldFailLoudlyOnASampleOfAnUnannouncedSeries() throws Exception {
         GroupKeyMapper mapper = new GroupKeyMapper(GroupKeySpec.drop(List.of("host")));
         mapper.open(DefaultOpenContext.INSTANCE);

@@ -37,7 +37,14 @@ import org.apache.flink.util.OutputTag;
  * and window when the watermark passes the window's end.
  *
  * <ul>
- *   <li>Dictionary records name keys; they are interned once and never travel again.
+ *   <li>Dictionary records name keys; they are interned once and travel again only in each new key
+ *       epoch of their source. A key is forgotten once the watermark passes its latest valid-until
+ *       time plus the window size plus the allowed lateness: its source stamps every sample it
+ *       sends without announcing the key again before that time, so such a sample's every window
+ *       has ended more than the lateness before the watermark, and a key that can still get a
+ *       sample (or has a pane that can still fire) is never forgotten. So the heap the names take
+ *       follows the keys that report, not every key the job has seen ({@code expiredKeys}, {@code
+ *       liveKeys}).
  *   <li>Partial summaries of a (key, pane) from a {@link PreAggregateOperator} (two-phase
  *       aggregation) are merged as if their samples had arrived one by one; a late one is counted
  *       as that many late samples and goes to the late output as one summary line.
@@ -65,9 +72,13 @@ public final class WindowAggregateOperator extends AbstractStreamOperator<Window
     /**
      * Version of the per key group checkpoint section. 2: updated windows pending re-emission, and
      * {@link Summary} with its shift. 3: raw values not reduced yet follow each summary. 4: each
-     * summary ends with a sketch flag and, with quantiles, the sketch's occupied buckets.
+     * summary ends with a sketch flag and, with quantiles, the sketch's occupied buckets. 5: each
+     * dictionary entry's valid-until time (version 4's entries are restored as valid for good).
      */
-    private static final int STATE_VERSION = 4;
+    private static final int STATE_VERSION = 5;
+
+    /** The last version whose dictionary entries have no valid-until time. */
+    private static final int STATE_VERSION_KEYS_FOR_GOOD = 4;
 
     private final WindowSpec spec;
     private final long allowedLateness;
@@ -144,6 +155,10 @@ public final class WindowAggregateOperator extends AbstractStreamOperator<Window
     private transient Counter lateSamples;
     private transient Counter windowResults;
     private transient Counter unnamedKeys;
+
+    /** Dictionary entries forgotten ({@link #forgetExpiredKeys}). */
+    private transient Counter expiredKeys;
+
     private transient Counter refusedSamples;
 
     public WindowAggregateOperator(
@@ -242,6 +257,7 @@ public final class WindowAggregateOperator extends AbstractStreamOperator<Window
         lateSamples = metrics.counter("lateSamples");
         windowResults = metrics.counter("windowResults");
         unnamedKeys = metrics.counter("unnamedKeys");
+        expiredKeys = metrics.counter("expiredKeys");
         refusedSamples = metrics.counter("refusedSamples");
         memory.registerGauges(metrics);
         metrics.gauge("liveKeys", () -> dictionary.size());
@@ -264,7 +280,7 @@ public final class WindowAggregateOperator extends AbstractStreamOperator<Window
     public void processElement(StreamRecord<MetricRecord> element) throws Exception {
         MetricRecord r = element.getValue();
         if (r.isKey()) {
-            dictionary.put(r.keyId(), r.keyBytes(), 0, r.keyLength());
+            dictionary.put(r.keyId(), r.keyBytes(), 0, r.keyLength(), r.validUntil());
             return;
         }
         if (r.isPartial()) {
@@ -444,7 +460,25 @@ public final class WindowAggregateOperator extends AbstractStreamOperator<Window
             watermark = mark.getTimestamp();
         }
         fire();
+        forgetExpiredKeys();
         super.processWatermark(mark);
+    }
+
+    /**
+     * Forgets the keys whose latest valid-until time plus window size plus allowed lateness the
+     * watermark has reached, after the windows up to it fired. A compare per watermark unless some
+     * key is due; then one pass over the dictionary.
+     */
+    private void forgetExpiredKeys() {
+        long keep = spec.size() + allowedLateness;
+        if (watermark < Long.MIN_VALUE + keep) {
+            return;
+        }
+        // Forget v when v + keep <= watermark, i.e. v < watermark - keep + 1.
+        long limit = watermark - keep + 1;
+        if (dictionary.hasExpired(limit)) {
+            expiredKeys.inc(dictionary.forgetExpired(limit));
+        }
     }
 
     /** Emits updated windows, then every window whose end the watermark has passed. */
@@ -607,6 +641,7 @@ public final class WindowAggregateOperator extends AbstractStreamOperator<Window
             for (int i = 1; i <= n; i++) {
                 int e = entries[i];
                 view.writeLong(dictionary.id(e));
+                view.writeLong(dictionary.validUntil(e));
                 view.writeInt(dictionary.length(e));
                 view.write(dictionary.arena(), dictionary.offset(e), dictionary.length(e));
             }
@@ -652,13 +687,15 @@ public final class WindowAggregateOperator extends AbstractStreamOperator<Window
             try (InputStream in = provider.getStream()) {
                 DataInputViewStreamWrapper view = new DataInputViewStreamWrapper(in);
                 int version = view.readInt();
-                if (version != STATE_VERSION) {
+                if (version != STATE_VERSION && version != STATE_VERSION_KEYS_FOR_GOOD) {
                     throw new IOException(
                             "Unsupported window state version "
                                     + version
                                     + " in key group "
                                     + provider.getKeyGroupId()
-                                    + "; this build reads version "
+                                    + "; this build reads versions "
+                                    + STATE_VERSION_KEYS_FOR_GOOD
+                                    + " and "
                                     + STATE_VERSION);
                 }
                 // Subtasks that wrote different key groups may have been at different
@@ -669,12 +706,16 @@ public final class WindowAggregateOperator extends AbstractStreamOperator<Window
                 int n = view.readInt();
                 for (int i = 0; i < n; i++) {
                     long id = view.readLong();
+                    long validUntil =
+                            version == STATE_VERSION_KEYS_FOR_GOOD
+                                    ? Long.MAX_VALUE
+                                    : view.readLong();
                     int len = view.readInt();
                     if (len > keyBuffer.length) {
                         keyBuffer = new byte[len];
                     }
                     view.readFully(keyBuffer, 0, len);
-                    dictionary.put(id, keyBuffer, 0, len);
+                    dictionary.put(id, keyBuffer, 0, len, validUntil);
                 }
                 int m = view.readInt();
                 for (int i = 0; i < m; i++) {

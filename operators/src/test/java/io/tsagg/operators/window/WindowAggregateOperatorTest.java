@@ -193,6 +193,59 @@ class WindowAggregateOperatorTest {
     }
 
     @Test
+    void shouldForgetKeysOnlyOnceTheWatermarkPassesValidUntilPlusWindowAndLateness()
+            throws Exception {
+        final long size = 10_000;
+        final long lateness = 3_000;
+        OperatorSubtaskState state;
+        try (Harness h = Harness.open(WindowSpec.tumbling(size), lateness)) {
+            // Announced valid until 20,000: samples of A are stamped before it, so the last one
+            // can fall in [10,000, 20,000), whose window may still be updated until 23,000.
+            h.key(KEY_A, "a", 20_000);
+            h.key(KEY_B, "b", 20_000);
+            h.key(KEY_B, "b", 40_000); // announced again in B's next epoch
+            h.sample(KEY_A, 19_999, 1.0);
+            h.sample(KEY_B, 19_999, 1.0);
+
+            assertThat(h.watermark(20_000 + lateness - 1))
+                    .extracting(r -> r.getValue().keyString())
+                    .containsExactlyInAnyOrder("a", "b");
+            // Within the lateness: A's window is updated, and named when emitted again.
+            h.sample(KEY_A, 19_000, 2.0);
+            assertThat(h.watermark(20_000 + size + lateness - 1))
+                    .extracting(r -> r.getValue().keyString() + " " + r.getValue().count())
+                    .containsExactly("a 2");
+            assertThat(h.counter("expiredKeys")).isZero();
+            assertThat(h.gauge("liveKeys")).isEqualTo(2);
+
+            // Now a sample stamped before 20,000 is late in every window: A is forgotten.
+            assertThat(h.watermark(20_000 + size + lateness)).isEmpty();
+            assertThat(h.counter("expiredKeys")).isEqualTo(1);
+            assertThat(h.gauge("liveKeys")).isEqualTo(1);
+            assertThat(h.counter("unnamedKeys")).isZero();
+            state = h.snapshot();
+        }
+        try (Harness restored = Harness.open(WindowSpec.tumbling(size), lateness, 1, 0, state)) {
+            // B's time survives the snapshot: named until the watermark passes 53,000.
+            restored.sample(KEY_B, 39_999, 5.0);
+            assertThat(restored.watermark(40_000 + size + lateness - 1))
+                    .extracting(r -> r.getValue().keyString())
+                    .containsExactly("b");
+            assertThat(restored.counter("expiredKeys")).isZero();
+            restored.watermark(40_000 + size + lateness);
+            assertThat(restored.counter("expiredKeys")).isEqualTo(1);
+            assertThat(restored.gauge("liveKeys")).isZero();
+            // A key announced again after it was forgotten is named again.
+            restored.key(KEY_A, "a", 70_000);
+            restored.sample(KEY_A, 60_000, 3.0);
+            assertThat(restored.watermark(70_000))
+                    .extracting(r -> r.getValue().keyString())
+                    .containsExactly("a");
+            assertThat(restored.counter("unnamedKeys")).isZero();
+        }
+    }
+
+    @Test
     void shouldFireEveryPendingWindowWhenInputEnds() throws Exception {
         try (Harness h = Harness.open(WindowSpec.sliding(10_000, 5_000), 60_000)) {
             h.key(KEY_A, "a");
@@ -1061,8 +1114,12 @@ class WindowAggregateOperatorTest {
         }
 
         void key(long id, String name) throws Exception {
+            key(id, name, Long.MAX_VALUE);
+        }
+
+        void key(long id, String name, long validUntil) throws Exception {
             final byte[] bytes = name.getBytes(StandardCharsets.UTF_8);
-            process(new MetricRecord().setKey(id, bytes, 0, bytes.length));
+            process(new MetricRecord().setKey(id, bytes, 0, bytes.length, validUntil));
         }
 
         void sample(long id, long ts, double value) throws Exception {

@@ -37,9 +37,10 @@ import java.util.Objects;
  *
  * <p>Group keys are interned here: a key id seen for the first time by this parser is added to the
  * arena's new keys, so the reader announces it once (the set of announced ids, 16 bytes a slot,
- * grows with the keys a parser has seen). The ids of series sections and field keys seen before
- * come from a {@link SeriesIdCache} (bytes compared, nothing built or hashed; it grows with the
- * series, to at most 16.5 MiB per parser). Reusable, not thread-safe: one per reader.
+ * grows with the keys a parser has seen until {@link #forgetKeys()}). The ids of series sections
+ * and field keys seen before come from a {@link SeriesIdCache} (bytes compared, nothing built or
+ * hashed; it grows with the series, to at most 16.5 MiB per parser). Reusable, not thread-safe: one
+ * per reader.
  */
 public final class LineProtocolParser {
     public static final int DEFAULT_MAX_LINE_BYTES = 64 * 1024;
@@ -77,8 +78,8 @@ public final class LineProtocolParser {
     private final TimestampPrecision precision;
     private final int maxLineBytes;
     private final SeriesKeyBuilder keys;
-    private final LongOpenSet known = new LongOpenSet(4096);
-    private final SeriesIdCache ids = new SeriesIdCache();
+    private LongOpenSet known = new LongOpenSet(4096);
+    private SeriesIdCache ids = new SeriesIdCache();
 
     // ---------------------------------------------------------------- current line
 
@@ -166,6 +167,16 @@ public final class LineProtocolParser {
             TimestampPrecision precision, GroupKeySpec groupKeys) {
         return new LineProtocolParser(
                 precision, groupKeys, DEFAULT_MAX_LINE_BYTES, DEFAULT_MAX_TAGS, true);
+    }
+
+    /**
+     * Forgets every key this parser has seen: from now on each key is new again (added to the
+     * arena's new keys on its next line), and the series cache starts empty. For a reader's new key
+     * epoch; the memory of the keys before goes with them.
+     */
+    public void forgetKeys() {
+        known = new LongOpenSet(4096);
+        ids = new SeriesIdCache();
     }
 
     /**

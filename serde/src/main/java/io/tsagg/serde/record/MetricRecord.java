@@ -11,10 +11,13 @@ import java.util.Arrays;
  * <ul>
  *   <li>{@link #KIND_SAMPLE}: (group-key id, event timestamp in ms, value). The id is the 64-bit
  *       {@code SeriesKeyHash} of the group key's bytes.
- *   <li>{@link #KIND_KEY}: a dictionary entry (group-key id, the key's UTF-8 bytes). A source
- *       subtask sends it once before the first sample of that id; since it is keyed by the same id
- *       it reaches the same operator instance first, which interns it so results can name the key.
- *       The hot path thus carries 8 bytes of key, never a {@code String}.
+ *   <li>{@link #KIND_KEY}: a dictionary entry (group-key id, the key's UTF-8 bytes, and until when
+ *       it holds: {@link #validUntil()}). A source subtask sends it before the first sample of that
+ *       id in each of its key epochs; since it is keyed by the same id it reaches the same operator
+ *       instance first, which interns it so results can name the key. The hot path thus carries 8
+ *       bytes of key, never a {@code String}. Every sample the subtask sends after the entry
+ *       without sending it again is stamped before {@link #validUntil()}, which is what lets a
+ *       window operator forget keys (see {@code KeyDictionary}).
  *   <li>{@link #KIND_PARTIAL}: a partial summary of the samples of one (group-key id, pane) from a
  *       pre-aggregator chained to the source (two-phase aggregation); the timestamp is the pane
  *       start and the payload is the summary in the window operator's encoding, opaque here.
@@ -233,11 +236,30 @@ public final class MetricRecord {
         return payloadLength;
     }
 
-    /** Makes this a dictionary entry; the bytes are copied into a buffer this record reuses. */
+    /**
+     * Makes this a dictionary entry that holds for good ({@link #validUntil()} is {@link
+     * Long#MAX_VALUE}); the bytes are copied into a buffer this record reuses.
+     */
     public MetricRecord setKey(long keyId, byte[] bytes, int offset, int length) {
-        setHeader(KIND_KEY, keyId, Long.MIN_VALUE, 0.0);
+        return setKey(keyId, bytes, offset, length, Long.MAX_VALUE);
+    }
+
+    /**
+     * Makes this a dictionary entry: every sample of the id its sender sends after it without
+     * sending the entry again is stamped before {@code validUntil} (event time, ms).
+     */
+    public MetricRecord setKey(long keyId, byte[] bytes, int offset, int length, long validUntil) {
+        setHeader(KIND_KEY, keyId, validUntil, 0.0);
         copyKey(bytes, offset, length);
         return this;
+    }
+
+    /**
+     * For a dictionary entry: the event time (ms) before which its sender stamps every sample of
+     * the id it sends without announcing the key again; {@link Long#MAX_VALUE}: for good.
+     */
+    public long validUntil() {
+        return timestamp;
     }
 
     /** Attaches key bytes to this record (for a sample: the late-data output). */

@@ -11,9 +11,11 @@ import org.apache.flink.core.memory.DataOutputView;
  * Wire encoding of {@link MetricRecord}, so Flink never falls back to Kryo.
  *
  * <pre>
- *   byte  kind | flags        (bit 7: key bytes follow; bit 6: origin bytes follow)
+ *   byte  kind | flags        (bit 7: key bytes follow; bit 6: origin bytes follow;
+ *                              bit 5: a dictionary entry's valid-until time follows)
  *   long  key id
- *   long  timestamp           (samples; partials: the pane start)
+ *   long  timestamp           (samples; partials: the pane start; dictionary entries with bit 5:
+ *                              valid until)
  *   double value              (samples only)
  *   int   payload length, bytes (partials only)
  *   int   key length, bytes   (dictionary entries, and samples that carry their key)
@@ -22,8 +24,9 @@ import org.apache.flink.core.memory.DataOutputView;
  *
  * A plain sample is 25 bytes. Only a written origin ({@link MetricRecord#hasOrigin()}) is sent: the
  * origin writer is a reference into the sending reader. The origin flag was added after the first
- * release of this format; streams without it read as before. A rejected record (two-phase jobs send
- * it on to the window operator, which passes it to the dead-letter output) is the kind byte
+ * release of this format, the valid-until flag after the second; streams without them read as
+ * before (a dictionary entry without the time holds for good). A rejected record (two-phase jobs
+ * send it on to the window operator, which passes it to the dead-letter output) is the kind byte
  * followed by its {@link DeadLetterSerializer} form.
  */
 public final class MetricRecordSerializer extends TypeSerializerSingleton<MetricRecord> {
@@ -33,7 +36,8 @@ public final class MetricRecordSerializer extends TypeSerializerSingleton<Metric
 
     private static final int HAS_KEY = 0x80;
     private static final int HAS_ORIGIN = 0x40;
-    private static final int KIND_MASK = 0x3F;
+    private static final int HAS_VALID_UNTIL = 0x20;
+    private static final int KIND_MASK = 0x1F;
 
     @Override
     public boolean isImmutableType() {
@@ -80,9 +84,17 @@ public final class MetricRecordSerializer extends TypeSerializerSingleton<Metric
         }
         boolean hasKey = record.hasKey();
         boolean hasOrigin = record.hasOrigin();
-        out.writeByte(kind | (hasKey ? HAS_KEY : 0) | (hasOrigin ? HAS_ORIGIN : 0));
+        boolean hasValidUntil =
+                kind == MetricRecord.KIND_KEY && record.validUntil() != Long.MAX_VALUE;
+        out.writeByte(
+                kind
+                        | (hasKey ? HAS_KEY : 0)
+                        | (hasOrigin ? HAS_ORIGIN : 0)
+                        | (hasValidUntil ? HAS_VALID_UNTIL : 0));
         out.writeLong(record.keyId());
-        if (kind == MetricRecord.KIND_SAMPLE) {
+        if (hasValidUntil) {
+            out.writeLong(record.validUntil());
+        } else if (kind == MetricRecord.KIND_SAMPLE) {
             out.writeLong(record.timestamp());
             out.writeDouble(record.value());
         } else if (kind == MetricRecord.KIND_PARTIAL) {
@@ -117,7 +129,8 @@ public final class MetricRecordSerializer extends TypeSerializerSingleton<Metric
         if (kind == MetricRecord.KIND_SAMPLE) {
             reuse.setHeader(kind, keyId, in.readLong(), in.readDouble());
         } else if (kind == MetricRecord.KIND_KEY) {
-            reuse.setHeader(kind, keyId, Long.MIN_VALUE, 0.0);
+            long validUntil = (head & HAS_VALID_UNTIL) != 0 ? in.readLong() : Long.MAX_VALUE;
+            reuse.setHeader(kind, keyId, validUntil, 0.0);
         } else if (kind == MetricRecord.KIND_PARTIAL) {
             reuse.setHeader(kind, keyId, in.readLong(), 0.0);
             int length = in.readInt();
@@ -157,7 +170,9 @@ public final class MetricRecordSerializer extends TypeSerializerSingleton<Metric
             return;
         }
         target.write(source, 8);
-        if ((head & KIND_MASK) == MetricRecord.KIND_SAMPLE) {
+        if ((head & HAS_VALID_UNTIL) != 0) {
+            target.write(source, 8);
+        } else if ((head & KIND_MASK) == MetricRecord.KIND_SAMPLE) {
             target.write(source, 16);
         } else if ((head & KIND_MASK) == MetricRecord.KIND_PARTIAL) {
             target.write(source, 8);

@@ -100,6 +100,23 @@ class LineProtocolParserTest {
         assertThat(parser.nonNumericFields()).isEqualTo(nonNumeric);
         assertThat(parser.nonFiniteValues()).isEqualTo(nonFinite);
         assertThat(rejections(parser)).isEqualTo(rejections);
+        // After forgetKeys (a reader's new key epoch) every key is new again, with the same id.
+        parser.forgetKeys();
+        try (IngestArena fresh = new IngestArena()) {
+            assertThat(parser.parse(padded, 3, length, DEFAULT_MS, fresh)).isEqualTo(n);
+            java.util.Set<Long> announced = new java.util.HashSet<>();
+            for (int k = 0; k < fresh.keyCount(); k++) {
+                assertThat(announced.add(fresh.newKeyId(k))).as("announced once").isTrue();
+            }
+            java.util.Set<Long> used = new java.util.HashSet<>();
+            for (int i = 0; i < n; i++) {
+                assertThat(fresh.keyId(i)).as("id of sample %d", i).isEqualTo(arena.keyId(i));
+                used.add(fresh.keyId(i));
+            }
+            // (A key of a line rejected after its fields may be announced too: harmless.)
+            assertThat(announced).as("keys announced after forgetKeys").containsAll(used);
+        }
+        assertThat(rejections(parser)).isEqualTo(rejections);
     }
 
     private static List<String> rejections(LineProtocolParser p) {

@@ -130,6 +130,70 @@ class KeyDictionaryTest {
         assertThat(cursor.find(5L)).isEqualTo(ids.length);
     }
 
+    @Test
+    void shouldKeepLatestValidUntilWhenKeyIsAnnouncedAgain() {
+        final KeyDictionary dictionary = new KeyDictionary();
+        final int entry = dictionary.put(7L, new byte[] {'a'}, 0, 1, 2_000L);
+
+        dictionary.put(7L, new byte[] {'a'}, 0, 1, 5_000L);
+        dictionary.put(7L, new byte[] {'a'}, 0, 1, 3_000L);
+
+        assertThat(dictionary.validUntil(entry)).isEqualTo(5_000L);
+        assertThat(dictionary.forgetExpired(5_000L)).isZero();
+        assertThat(dictionary.forgetExpired(5_001L)).isEqualTo(1);
+        assertThat(dictionary.find(7L)).isEqualTo(-1);
+    }
+
+    @Test
+    void shouldDropOnlyExpiredEntriesAndKeepTheRestInOrderWhenForgetting() {
+        final long seed = System.nanoTime();
+        final Random random = new Random(seed);
+        final KeyDictionary dictionary = new KeyDictionary();
+        final KeyDictionary.Cursor cursor = dictionary.cursor();
+        final int n = 50_000;
+        final long[] ids = new long[n];
+        final long[] validUntil = new long[n];
+        for (int i = 0; i < n; i++) {
+            ids[i] = random.nextLong();
+            validUntil[i] = i % 7 == 0 ? Long.MAX_VALUE : random.nextInt(1_000);
+            final byte[] name = ("series-" + i).getBytes(StandardCharsets.UTF_8);
+            dictionary.put(ids[i], name, 0, name.length, validUntil[i]);
+        }
+        final long bytesBefore = dictionary.bytesUsed();
+        assertThat(cursor.find(ids[n - 1])).isEqualTo(n - 1);
+
+        assertThat(dictionary.hasExpired(0L)).isFalse();
+        assertThat(dictionary.hasExpired(900L)).isTrue();
+        final int dropped = dictionary.forgetExpired(900L);
+
+        final List<Integer> kept = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            if (validUntil[i] >= 900L) {
+                kept.add(i);
+            } else {
+                assertThat(dictionary.find(ids[i])).as("seed %d, key %d", seed, i).isEqualTo(-1);
+            }
+        }
+        assertThat(dropped).isEqualTo(n - kept.size());
+        assertThat(dictionary.size()).isEqualTo(kept.size());
+        for (int e = 0; e < kept.size(); e++) {
+            final int i = kept.get(e);
+            assertThat(dictionary.find(ids[i])).as("seed %d, key %d", seed, i).isEqualTo(e);
+            assertThat(dictionary.id(e)).isEqualTo(ids[i]);
+            assertThat(dictionary.validUntil(e)).isEqualTo(validUntil[i]);
+            assertThat(dictionary.keyString(e)).isEqualTo("series-" + i);
+            // A cursor made before still finds every kept key.
+            assertThat(cursor.find(ids[i])).isEqualTo(e);
+        }
+        assertThat(dictionary.bytesUsed()).as("shrunk").isLessThan(bytesBefore / 2);
+        assertThat(dictionary.hasExpired(900L)).as("exact after forgetting").isFalse();
+        // Keys valid for good are never dropped; new keys can be put after forgetting.
+        assertThat(dictionary.forgetExpired(Long.MAX_VALUE)).isEqualTo(kept.size() - (n + 6) / 7);
+        final int again = dictionary.put(ids[1], new byte[] {'x'}, 0, 1, 10L);
+        assertThat(dictionary.find(ids[1])).isEqualTo(again);
+        assertThat(dictionary.keyString(again)).isEqualTo("x");
+    }
+
     private static byte[] bytesOf(KeyDictionary dictionary, int entry) {
         return Arrays.copyOfRange(
                 dictionary.arena(),

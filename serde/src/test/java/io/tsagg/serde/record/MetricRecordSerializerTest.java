@@ -50,6 +50,44 @@ class MetricRecordSerializerTest {
     }
 
     @Test
+    void shouldRoundTripValidUntilWhenDictionaryEntryHasOne() throws IOException {
+        final byte[] name = "cpu,host=a usage_user".getBytes(StandardCharsets.UTF_8);
+        final MetricRecord key =
+                new MetricRecord().setKey(7L, name, 0, name.length, 1_767_225_600_000L);
+
+        final byte[] bytes = serialize(key);
+        final MetricRecord read = SERIALIZER.deserialize(new DataInputDeserializer(bytes));
+
+        assertThat(read).isEqualTo(key);
+        assertThat(read.isKey()).isTrue();
+        assertThat(read.validUntil()).isEqualTo(1_767_225_600_000L);
+        assertThat(keyString(read)).isEqualTo("cpu,host=a usage_user");
+        // kind, id, valid until, key length, key
+        assertThat(bytes).hasSize(1 + 8 + 8 + 4 + name.length);
+    }
+
+    @Test
+    void shouldReadDictionaryEntryAsValidForGoodWhenWrittenWithoutValidUntil() throws IOException {
+        // The format before the valid-until flag: kind | key flag, id, key length, key.
+        final DataOutputSerializer old = new DataOutputSerializer(64);
+        old.writeByte(MetricRecord.KIND_KEY | 0x80);
+        old.writeLong(7L);
+        old.writeInt(3);
+        old.write("abc".getBytes(StandardCharsets.UTF_8));
+        final byte[] bytes = old.getCopyOfBuffer();
+
+        final MetricRecord read = SERIALIZER.deserialize(new DataInputDeserializer(bytes));
+
+        assertThat(read.isKey()).isTrue();
+        assertThat(read.keyId()).isEqualTo(7L);
+        assertThat(read.validUntil()).isEqualTo(Long.MAX_VALUE);
+        assertThat(keyString(read)).isEqualTo("abc");
+        assertThat(serialize(new MetricRecord().setKey(7L, "abc".getBytes(UTF_8), 0, 3)))
+                .as("an entry valid for good is written as before")
+                .isEqualTo(bytes);
+    }
+
+    @Test
     void shouldRoundTripSampleWhenKeyIsAttached() throws IOException {
         final byte[] name = "x".repeat(300).getBytes(StandardCharsets.UTF_8);
         final MetricRecord sample =
@@ -329,7 +367,11 @@ class MetricRecordSerializerTest {
                             .attachKey(name, 0, name.length);
                     break;
                 case 2:
-                    r.setKey(random.nextLong(), name, 0, name.length);
+                    if (random.nextBoolean()) {
+                        r.setKey(random.nextLong(), name, 0, name.length);
+                    } else {
+                        r.setKey(random.nextLong(), name, 0, name.length, random.nextLong());
+                    }
                     break;
                 default:
                     r.setRejected(
