@@ -42,6 +42,19 @@ class JobConfigTest {
     }
 
     @Test
+    void shouldRefreshKeysEveryTenMinutesByDefaultAndAcceptOffOrZero() throws Exception {
+        assertThat(JobConfig.parse(with()).keyRefresh()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(JobConfig.parse(with("--key-refresh", "30s")).keyRefresh())
+                .isEqualTo(Duration.ofSeconds(30));
+        assertThat(JobConfig.parse(with("--key-refresh", "off")).keyRefresh()).isZero();
+        assertThat(JobConfig.parse(with("--key-refresh=off")).keyRefresh()).isZero();
+        assertThat(JobConfig.parse(with("--key-refresh", "0")).keyRefresh()).isZero();
+        assertThatThrownBy(() -> JobConfig.parse(with("--key-refresh", "-1s")))
+                .isInstanceOf(ArgumentException.class)
+                .hasMessageContaining("--key-refresh");
+    }
+
+    @Test
     void shouldParseDurationsFlagsAndKafkaProperties() throws Exception {
         JobConfig c =
                 JobConfig.parse(
