@@ -115,6 +115,37 @@ final class EndToEnd {
         produceRaw(bootstrap, topic, partition, lines);
     }
 
+    /**
+     * Produces {@code samples} to {@code partition} as line protocol ({@code format} {@code ilp},
+     * one sample per record) or as binary frames of up to 30 samples.
+     */
+    static void produce(
+            String bootstrap, String format, String topic, int partition, List<Sample> samples) {
+        if (format.equals("ilp")) {
+            produceLines(bootstrap, topic, partition, samples);
+        } else {
+            produceFrames(bootstrap, topic, partition, samples, 30);
+        }
+    }
+
+    /**
+     * {@link #produce}s each series to partition {@code floorMod(key hash, 2)} of a 2-partition
+     * topic.
+     */
+    static void produceByKey(String bootstrap, String format, String topic, List<Sample> samples) {
+        for (int p = 0; p < 2; p++) {
+            List<Sample> mine = new ArrayList<>();
+            for (Sample s : samples) {
+                if (Math.floorMod(s.key().hashCode(), 2) == p) {
+                    mine.add(s);
+                }
+            }
+            if (!mine.isEmpty()) {
+                produce(bootstrap, format, topic, p, mine);
+            }
+        }
+    }
+
     static void produceRaw(String bootstrap, String topic, int partition, byte[]... values) {
         Properties p = new Properties();
         p.put("bootstrap.servers", bootstrap);

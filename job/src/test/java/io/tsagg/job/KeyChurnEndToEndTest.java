@@ -102,12 +102,12 @@ class KeyChurnEndToEndTest {
             }
             // A sample far ahead on both partitions: every window above fires.
             for (int p = 0; p < 2; p++) {
-                List<Sample> flush = List.of(new Sample("flush,host=x usage", T0 + 600_000, 0.0));
-                if (format.equals("ilp")) {
-                    EndToEnd.produceLines(broker.bootstrapServers(), in, p, flush);
-                } else {
-                    EndToEnd.produceFrames(broker.bootstrapServers(), in, p, flush, 30);
-                }
+                EndToEnd.produce(
+                        broker.bootstrapServers(),
+                        format,
+                        in,
+                        p,
+                        List.of(new Sample("flush,host=x usage", T0 + 600_000, 0.0)));
             }
             int windows = EndToEnd.expected(all, WINDOW, WINDOW).size();
             EndToEnd.await(
@@ -142,24 +142,8 @@ class KeyChurnEndToEndTest {
         assertThat(CollectingMetricReporter.counterSum("lateSamples")).isZero();
     }
 
-    /** Series s to partition hash % 2, as frames of up to 30 samples or one line per record. */
     private static void produce(String format, String topic, List<Sample> samples) {
-        for (int p = 0; p < 2; p++) {
-            List<Sample> mine = new ArrayList<>();
-            for (Sample s : samples) {
-                if (Math.floorMod(s.key().hashCode(), 2) == p) {
-                    mine.add(s);
-                }
-            }
-            if (mine.isEmpty()) {
-                continue;
-            }
-            if (format.equals("ilp")) {
-                EndToEnd.produceLines(broker.bootstrapServers(), topic, p, mine);
-            } else {
-                EndToEnd.produceFrames(broker.bootstrapServers(), topic, p, mine, 30);
-            }
-        }
+        EndToEnd.produceByKey(broker.bootstrapServers(), format, topic, samples);
     }
 
     /**

@@ -56,19 +56,7 @@ class RecoveryEndToEndTest {
     }
 
     private static void produce(String format, String topic, List<Sample> samples) {
-        for (int p = 0; p < 2; p++) {
-            List<Sample> mine = new ArrayList<>();
-            for (Sample s : samples) {
-                if (s.key().hashCode() % 2 == p || -s.key().hashCode() % 2 == p) {
-                    mine.add(s);
-                }
-            }
-            if (format.equals("ilp")) {
-                EndToEnd.produceLines(broker.bootstrapServers(), topic, p, mine);
-            } else {
-                EndToEnd.produceFrames(broker.bootstrapServers(), topic, p, mine, 30);
-            }
-        }
+        EndToEnd.produceByKey(broker.bootstrapServers(), format, topic, samples);
     }
 
     @ParameterizedTest

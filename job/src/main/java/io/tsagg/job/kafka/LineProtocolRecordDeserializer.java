@@ -125,15 +125,8 @@ public final class LineProtocolRecordDeserializer
             long maxFutureSkewMs,
             boolean batches,
             long keyRefreshMs) {
-        if (keyRefreshMs < 0) {
-            throw new IllegalArgumentException(
-                    "key refresh interval must be >= 0 ms, got " + keyRefreshMs);
-        }
+        SampleEmitter.checkSettings(maxFutureSkewMs, keyRefreshMs);
         this.keyRefreshMs = keyRefreshMs;
-        if (maxFutureSkewMs < 0) {
-            throw new IllegalArgumentException(
-                    "max future skew must be >= 0 ms, got " + maxFutureSkewMs);
-        }
         this.precision = precision;
         this.groupKeys = groupKeys;
         this.maxFutureSkewMs = maxFutureSkewMs;

@@ -92,14 +92,7 @@ final class SampleEmitter {
     SampleEmitter(
             MetricGroup metrics, long maxFutureSkewMs, long keyRefreshMs, LongSupplier clock) {
         this.clock = clock;
-        if (maxFutureSkewMs < 0) {
-            throw new IllegalArgumentException(
-                    "max future skew must be >= 0 ms, got " + maxFutureSkewMs);
-        }
-        if (keyRefreshMs < 0) {
-            throw new IllegalArgumentException(
-                    "key refresh interval must be >= 0 ms, got " + keyRefreshMs);
-        }
+        checkSettings(maxFutureSkewMs, keyRefreshMs);
         this.keyRefreshMs = keyRefreshMs;
         this.validUntil = keyRefreshMs == 0 ? Long.MAX_VALUE : Long.MIN_VALUE;
         this.maxFutureSkewMs = maxFutureSkewMs;
@@ -110,6 +103,21 @@ final class SampleEmitter {
         nonFiniteValues = metrics.counter("nonFiniteValues");
         futureSamples = metrics.counter("futureSamples");
         keyEpochs = metrics.counter("keyEpochs");
+    }
+
+    /**
+     * Refuses a negative future skew or key refresh interval: for the readers' constructors, so a
+     * bad setting fails when the job is built, not when its tasks open.
+     */
+    static void checkSettings(long maxFutureSkewMs, long keyRefreshMs) {
+        if (maxFutureSkewMs < 0) {
+            throw new IllegalArgumentException(
+                    "max future skew must be >= 0 ms, got " + maxFutureSkewMs);
+        }
+        if (keyRefreshMs < 0) {
+            throw new IllegalArgumentException(
+                    "key refresh interval must be >= 0 ms, got " + keyRefreshMs);
+        }
     }
 
     /**
