@@ -264,7 +264,8 @@ public final class TsaggJob {
                         rollup.outputTopic(),
                         rollup.stats(),
                         rollup.outputFormat(),
-                        rollup.quantiles().names());
+                        rollup.quantiles().names(),
+                        config.maxFutureSkew().toMillis());
         results.sinkTo(
                         KafkaSinks.create(
                                 config.bootstrapServers(),

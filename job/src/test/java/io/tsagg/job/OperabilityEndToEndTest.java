@@ -16,9 +16,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.core.Appender;
@@ -138,6 +140,81 @@ class OperabilityEndToEndTest {
                 config("--output-topic", "skew-minute", "--max-future-skew", "off"), ask);
         KafkaStartupCheck.check(config("--output-topic", "skew-append"), ask);
         KafkaStartupCheck.check(config(), ask);
+    }
+
+    /**
+     * The final firing of a bounded job emits every open window, including one that ends far past
+     * the newest sample; a result stamped at such a window end would be refused by a topic that
+     * takes records at most a minute ahead, and the job would fail at its end. It is stamped at the
+     * wall clock plus {@code --max-future-skew} instead, and its value names the real end.
+     */
+    @Test
+    void shouldStampAWindowEndingBeyondTheSkewAtTheWallClockPlusTheSkew() throws Exception {
+        try (Admin admin = Admin.create(broker.clientProperties())) {
+            admin.createTopics(
+                            List.of(
+                                    new NewTopic("ahead-out", 1, (short) 1)
+                                            .configs(
+                                                    Map.of(
+                                                            FutureTimestampCheck.TOPIC_MAX,
+                                                            "60000"))))
+                    .all()
+                    .get();
+        }
+        broker.createTopics(1, "ahead-in", "ahead-dlq", "ahead-late");
+        long now = System.currentTimeMillis();
+        long t = now - 5_000;
+        // Tumbling windows are aligned to the epoch: a size (60 to 120 minutes) whose window
+        // holding t ends at least 10 minutes from now, far beyond the topic's minute.
+        long size = -1;
+        long end = -1;
+        for (long minutes = 60; minutes <= 120 && size < 0; minutes++) {
+            long w = minutes * 60_000;
+            long e = Math.floorDiv(t, w) * w + w;
+            if (e - now >= 600_000) {
+                size = w;
+                end = e;
+            }
+        }
+        assertThat(size).as("a window size whose window ends 10 minutes ahead").isPositive();
+        EndToEnd.produceFrames(
+                broker.bootstrapServers(), "ahead-in", 0, EndToEnd.series(2, t, t + 1, 1), 2);
+        JobConfig config =
+                config(
+                        "--input-topic",
+                        "ahead-in",
+                        "--output-topic",
+                        "ahead-out",
+                        "--dlq-topic",
+                        "ahead-dlq",
+                        "--late-topic",
+                        "ahead-late",
+                        "--window",
+                        size + "ms",
+                        "--max-future-skew",
+                        "1m");
+        KafkaStartupCheck.check(config, Duration.ofSeconds(20));
+
+        // A refused result fails the job: without restarts, so that the test fails, not loops.
+        org.apache.flink.configuration.Configuration cluster = EndToEnd.miniCluster();
+        cluster.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+        long before = System.currentTimeMillis();
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.createLocalEnvironment(1, cluster);
+        TsaggJob.build(env, config);
+        env.execute("ahead");
+        long after = System.currentTimeMillis();
+
+        List<ConsumerRecord<byte[], byte[]>> results =
+                EndToEnd.read(broker.bootstrapServers(), "ahead-out");
+        assertThat(results).hasSize(2);
+        for (ConsumerRecord<byte[], byte[]> r : results) {
+            assertThat(r.timestamp()).isBetween(before + 60_000, after + 60_000).isLessThan(end);
+            assertThat(EndToEnd.utf8(r.value()))
+                    .contains("\"window_start\":" + (end - size) + ",")
+                    .contains("\"window_end\":" + end + ",")
+                    .contains("\"count\":1,");
+        }
     }
 
     /**
