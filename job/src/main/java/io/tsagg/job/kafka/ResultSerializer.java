@@ -102,7 +102,8 @@ public final class ResultSerializer implements KafkaRecordSerializationSchema<Wi
             LOG.info(
                     "Topic {}: a window ending at {} ms, {} ms ahead of the wall clock, is stamped"
                             + " at {} ms (--max-future-skew ahead; brokers refuse records stamped"
-                            + " further ahead); its value names its end. Logged once per sink.",
+                            + " further ahead); its value names its end. Logged once per sink"
+                            + " subtask.",
                     topic,
                     windowEnd,
                     windowEnd - now,
