@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tsagg.job.ExpectedWindows;
 import io.tsagg.job.generate.SampleGenerator;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -20,9 +22,16 @@ import org.junit.jupiter.api.Test;
  * three jobs together must hold every (key, window) exactly once with exact statistics, as an
  * uninterrupted run does (the same independent computation as {@code ClusterEndToEndIT}).
  *
+ * <p>Under kills: the same, and each restored job loses TaskManagers (SIGKILL, started again 1.5 s
+ * later): the one at parallelism 1 both, after a tenth more of the input and a checkpoint of its
+ * own; the one at parallelism 3 one of the two it runs on, as soon as its tasks run, so it may
+ * recover from the savepoint it was restored from. Each must have failed over, and the results must
+ * still be exactly once and exact. Fixed-delay restarts, as in {@code TaskManagerKillIT}.
+ *
  * <pre>
  * mvn -B -o -pl job -am verify -Dit.test=RescaleFromSavepointIT -Dtest=none \
- *     -Dsurefire.failIfNoSpecifiedTests=false -Dtsagg.rescale.samples=2000000
+ *     -Dsurefire.failIfNoSpecifiedTests=false -Dtsagg.rescale.samples=2000000 \
+ *     -Dtsagg.rescalekill.samples=2000000 -Dtsagg.rescalekill.rate=40000
  * </pre>
  */
 class RescaleFromSavepointIT {
@@ -30,24 +39,40 @@ class RescaleFromSavepointIT {
 
     @Test
     void shouldGiveTheSameResultsAfterRestoringAtParallelismOneAndThree() throws Exception {
-        assumeTrue(System.getProperty("tsagg.job.jar") != null, "runs in failsafe, after package");
-        Path jar = Path.of(System.getProperty("tsagg.job.jar"));
         long samples = Long.parseLong(Reliability.intProperty("tsagg.rescale.samples", "300000"));
         long rate = Long.parseLong(Reliability.intProperty("tsagg.rescale.rate", "20000"));
-        String prefix = "rescale";
+        run("rescale", samples, rate, false, 31);
+    }
+
+    @Test
+    void shouldKeepEveryWindowExactlyOnceWhenTaskManagersAreKilledAfterEachRescale()
+            throws Exception {
+        long samples =
+                Long.parseLong(Reliability.intProperty("tsagg.rescalekill.samples", "300000"));
+        long rate = Long.parseLong(Reliability.intProperty("tsagg.rescalekill.rate", "20000"));
+        run("rescalekill", samples, rate, true, 32);
+    }
+
+    private static void run(String prefix, long samples, long rate, boolean kill, long seed)
+            throws Exception {
+        assumeTrue(System.getProperty("tsagg.job.jar") != null, "runs in failsafe, after package");
+        Path jar = Path.of(System.getProperty("tsagg.job.jar"));
         long t0 = System.nanoTime();
         try (KafkaBroker broker = KafkaBroker.start();
                 StandaloneCluster cluster =
                         StandaloneCluster.start(
                                 StandaloneCluster.Options.defaults()
-                                        .withWorkDir(Path.of("target", "rescale-it"))
+                                        .withWorkDir(Path.of("target", prefix + "-it"))
                                         .withTaskManagers(2, 2)
-                                        .withTaskManagerMemory("1024m"))) {
+                                        .withTaskManagerMemory("1024m")
+                                        .withConfig("restart-strategy.type", "fixed-delay")
+                                        .withConfig("restart-strategy.fixed-delay.attempts", "1000")
+                                        .withConfig("restart-strategy.fixed-delay.delay", "1 s"))) {
             // 6 partitions: every source subtask reads some at parallelism 1, 2 and 3.
             broker.createTopics(6, prefix + "-in");
             broker.createTopics(1, prefix + "-out", prefix + "-dlq", prefix + "-late");
             SampleGenerator generator =
-                    new SampleGenerator(samples, 300, 1_767_225_600_000L, 100, 20, 31);
+                    new SampleGenerator(samples, 300, 1_767_225_600_000L, 100, 20, seed);
             Map<String, ExpectedWindows.Window> expected =
                     Reliability.expected(generator, WINDOW_MS);
 
@@ -68,6 +93,13 @@ class RescaleFromSavepointIT {
                     Reliability.awaitCheckpoints(cluster, job, 1, Duration.ofMinutes(1));
                     // Keep the rest of the input for the restored job (a restore takes seconds).
                     producer.pause();
+                    if (kill && step > 0) {
+                        assertThat(failovers(cluster, job))
+                                .as(
+                                        "the job restored at parallelism %d saw its TaskManagers' loss",
+                                        next[step - 1])
+                                .isPositive();
+                    }
                     long t = System.nanoTime();
                     String savepoint = cluster.stopWithSavepoint(job);
                     cluster.awaitJobStatus(job, "FINISHED", Duration.ofMinutes(1));
@@ -92,6 +124,39 @@ class RescaleFromSavepointIT {
                             .isEqualTo(next[step]);
                     System.out.printf("%s: restored at parallelism %d%n", prefix, next[step]);
                     producer.resume();
+                    if (kill) {
+                        // At parallelism 1 the job runs on one TaskManager, which one is not
+                        // known here: both go. At 3 it runs on both (2 slots each): one goes.
+                        int[] tms = step == 0 ? new int[] {0, 1} : new int[] {1};
+                        if (step == 0) {
+                            producer.awaitProgress(at[step] + 0.1);
+                            Reliability.awaitCheckpoints(cluster, job, 1, Duration.ofMinutes(1));
+                        }
+                        System.out.printf(
+                                "%s: kill TaskManagers %s at %.0f%% of the input (%d checkpoints"
+                                        + " of the restored job)%n",
+                                prefix,
+                                Arrays.toString(tms),
+                                producer.progress() * 100,
+                                Reliability.completedCheckpoints(cluster, job));
+                        int before = failovers(cluster, job);
+                        for (int tm : tms) {
+                            cluster.killTaskManager(tm);
+                        }
+                        // Paused while the job recovers (seconds: the loss is noticed by a
+                        // heartbeat timeout), so that it still has input to read afterwards.
+                        producer.pause();
+                        Thread.sleep(1500);
+                        for (int tm : tms) {
+                            cluster.startTaskManager(tm);
+                        }
+                        cluster.awaitTaskManagers(
+                                cluster.taskManagerCount(), Duration.ofMinutes(1));
+                        // The job noticed the loss and failed over before it runs on.
+                        awaitFailover(cluster, job, before, Duration.ofMinutes(2));
+                        cluster.awaitAllTasksRunning(job, Duration.ofMinutes(2));
+                        producer.resume();
+                    }
                 }
                 producer.awaitDone(Duration.ofMinutes(30));
             }
@@ -102,12 +167,21 @@ class RescaleFromSavepointIT {
                             expected.size(),
                             Duration.ofMinutes(5),
                             Duration.ofSeconds(4));
+            int failovers = failovers(cluster, job);
             System.out.printf(
-                    "%s: %d of %d windows committed, %.1f s%n",
-                    prefix, actual.size(), expected.size(), (System.nanoTime() - t0) / 1e9);
+                    "%s: %d of %d windows committed, %d exceptions in the last job's history,"
+                            + " %.1f s%n",
+                    prefix,
+                    actual.size(),
+                    expected.size(),
+                    failovers,
+                    (System.nanoTime() - t0) / 1e9);
             cluster.cancel(job);
             cluster.awaitJobStatus(job, "CANCELED", Duration.ofMinutes(1));
             Reliability.assertExactlyOnce(expected, actual);
+            if (kill) {
+                assertThat(failovers).as("the last job saw its TaskManager loss").isPositive();
+            }
             assertThat(
                             TopicReader.readCommitted(
                                     broker.bootstrapServers(), new Properties(), prefix + "-late"))
@@ -117,5 +191,27 @@ class RescaleFromSavepointIT {
                                     broker.bootstrapServers(), new Properties(), prefix + "-dlq"))
                     .isEmpty();
         }
+    }
+
+    /** Waits until {@code job}'s exception history holds more than {@code before} entries. */
+    private static void awaitFailover(
+            StandaloneCluster cluster, String job, int before, Duration timeout)
+            throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (failovers(cluster, job) <= before) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(
+                        "job " + job + " did not fail over within " + timeout + " of the kill");
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    /** Entries in the exception history of {@code job}: one per failover. */
+    private static int failovers(StandaloneCluster cluster, String job) throws IOException {
+        return cluster.rest("/jobs/" + job + "/exceptions")
+                .path("exceptionHistory")
+                .path("entries")
+                .size();
     }
 }
