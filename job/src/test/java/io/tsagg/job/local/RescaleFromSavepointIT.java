@@ -23,10 +23,12 @@ import org.junit.jupiter.api.Test;
  * uninterrupted run does (the same independent computation as {@code ClusterEndToEndIT}).
  *
  * <p>Under kills: the same, and each restored job loses TaskManagers (SIGKILL, started again 1.5 s
- * later): the one at parallelism 1 both, after a tenth more of the input and a checkpoint of its
- * own; the one at parallelism 3 one of the two it runs on, as soon as its tasks run, so it may
- * recover from the savepoint it was restored from. Each must have failed over, and the results must
- * still be exactly once and exact. Fixed-delay restarts, as in {@code TaskManagerKillIT}.
+ * later; the producer paused from the kill until the job runs again): the one at parallelism 1
+ * both, after a tenth more of the input and a checkpoint of its own; the one at parallelism 3 one
+ * of the two it runs on, as soon as its tasks run, so it may recover from the savepoint it was
+ * restored from. Each must fail over (its exception history grows) within 2 minutes, and the
+ * results must still be exactly once and exact. Fixed-delay restarts, as in {@code
+ * TaskManagerKillIT}.
  *
  * <pre>
  * mvn -B -o -pl job -am verify -Dit.test=RescaleFromSavepointIT -Dtest=none \
@@ -93,13 +95,6 @@ class RescaleFromSavepointIT {
                     Reliability.awaitCheckpoints(cluster, job, 1, Duration.ofMinutes(1));
                     // Keep the rest of the input for the restored job (a restore takes seconds).
                     producer.pause();
-                    if (kill && step > 0) {
-                        assertThat(failovers(cluster, job))
-                                .as(
-                                        "the job restored at parallelism %d saw its TaskManagers' loss",
-                                        next[step - 1])
-                                .isPositive();
-                    }
                     long t = System.nanoTime();
                     String savepoint = cluster.stopWithSavepoint(job);
                     cluster.awaitJobStatus(job, "FINISHED", Duration.ofMinutes(1));
@@ -152,7 +147,7 @@ class RescaleFromSavepointIT {
                         }
                         cluster.awaitTaskManagers(
                                 cluster.taskManagerCount(), Duration.ofMinutes(1));
-                        // The job noticed the loss and failed over before it runs on.
+                        // The job must notice the loss and fail over before it runs on.
                         awaitFailover(cluster, job, before, Duration.ofMinutes(2));
                         cluster.awaitAllTasksRunning(job, Duration.ofMinutes(2));
                         producer.resume();
@@ -179,9 +174,6 @@ class RescaleFromSavepointIT {
             cluster.cancel(job);
             cluster.awaitJobStatus(job, "CANCELED", Duration.ofMinutes(1));
             Reliability.assertExactlyOnce(expected, actual);
-            if (kill) {
-                assertThat(failovers).as("the last job saw its TaskManager loss").isPositive();
-            }
             assertThat(
                             TopicReader.readCommitted(
                                     broker.bootstrapServers(), new Properties(), prefix + "-late"))
