@@ -975,6 +975,13 @@ public final class StandaloneCluster implements AutoCloseable {
         return "'" + value.replace("'", "''") + "'";
     }
 
+    /**
+     * The "Name collision" warnings Flink 2.2 logs at every checkpoint, for gauges it registers
+     * again (a message regex for log4j's {@code RegexFilter}).
+     */
+    static final String RERUN_COLLISIONS =
+            ".*Metric with the name '(pendingCommittables|currentSendTime)'.*";
+
     private static String log4j(String file) {
         return String.join(
                 "\n",
@@ -992,6 +999,15 @@ public final class StandaloneCluster implements AutoCloseable {
                 "logger.kafka.level = WARN",
                 "logger.zookeeper.name = org.apache.zookeeper",
                 "logger.zookeeper.level = WARN",
+                "# Flink 2.2 registers the committers' pendingCommittables and the exactly-once"
+                        + " Kafka writers' currentSendTime again at every checkpoint, with a"
+                        + " warning each time; the first registration keeps reporting.",
+                "logger.metriccollisions.name = org.apache.flink.metrics.MetricGroup",
+                "logger.metriccollisions.level = INFO",
+                "logger.metriccollisions.filter.rerun.type = RegexFilter",
+                "logger.metriccollisions.filter.rerun.regex = " + RERUN_COLLISIONS,
+                "logger.metriccollisions.filter.rerun.onMatch = DENY",
+                "logger.metriccollisions.filter.rerun.onMismatch = NEUTRAL",
                 "");
     }
 
