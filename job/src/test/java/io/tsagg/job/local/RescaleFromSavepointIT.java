@@ -26,7 +26,8 @@ import org.junit.jupiter.api.Test;
  * later; the producer paused from the kill until the job runs again): the one at parallelism 1
  * both, after a tenth more of the input and a checkpoint of its own; the one at parallelism 3 one
  * of the two it runs on, as soon as its tasks run, so it may recover from the savepoint it was
- * restored from. Each must fail over (its exception history grows) within 2 minutes, and the
+ * restored from. Each must fail over (its exception history grows) within 2 minutes. The job at 3
+ * then loses the broker too (SIGKILL, restarted 1.5 s later), after a checkpoint of its own. The
  * results must still be exactly once and exact. Fixed-delay restarts, as in {@code
  * TaskManagerKillIT}.
  *
@@ -60,7 +61,14 @@ class RescaleFromSavepointIT {
         assumeTrue(System.getProperty("tsagg.job.jar") != null, "runs in failsafe, after package");
         Path jar = Path.of(System.getProperty("tsagg.job.jar"));
         long t0 = System.nanoTime();
-        try (KafkaBroker broker = KafkaBroker.start();
+        // Quick fencing and re-registration, so that a broker killed and restarted is back in
+        // seconds (as in TaskManagerKillIT).
+        try (KafkaBroker broker =
+                        KafkaBroker.start(
+                                KafkaBroker.Options.defaults()
+                                        .withBrokerProperty("broker.session.timeout.ms", "3000")
+                                        .withBrokerProperty(
+                                                "broker.heartbeat.interval.ms", "500"));
                 StandaloneCluster cluster =
                         StandaloneCluster.start(
                                 StandaloneCluster.Options.defaults()
@@ -151,6 +159,22 @@ class RescaleFromSavepointIT {
                         awaitFailover(cluster, job, before, Duration.ofMinutes(2));
                         cluster.awaitAllTasksRunning(job, Duration.ofMinutes(2));
                         producer.resume();
+                        if (step == 1) {
+                            // Then the broker, once the job restored at 3 has checkpointed.
+                            producer.awaitProgress(at[step] + 0.15);
+                            Reliability.awaitCheckpoints(
+                                    cluster,
+                                    job,
+                                    Reliability.completedCheckpoints(cluster, job) + 1,
+                                    Duration.ofMinutes(2));
+                            System.out.printf(
+                                    "%s: kill the broker at %.0f%% of the input%n",
+                                    prefix, producer.progress() * 100);
+                            broker.kill();
+                            Thread.sleep(1500);
+                            broker.restart();
+                            cluster.awaitAllTasksRunning(job, Duration.ofMinutes(2));
+                        }
                     }
                 }
                 producer.awaitDone(Duration.ofMinutes(30));
