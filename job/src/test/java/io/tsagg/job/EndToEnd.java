@@ -34,6 +34,49 @@ final class EndToEnd {
     /** One sample of test data. */
     record Sample(String key, long ts, double value) {}
 
+    /**
+     * Job arguments of a parallelism-2 job reading {@code in} from the start in {@code format},
+     * writing to {@code out}, {@code dlq} and {@code late}, with {@code window} tumbling windows, 2
+     * s out-of-orderness and 500 ms checkpoints; {@code more} follow.
+     */
+    static List<String> jobArgs(
+            String bootstrap,
+            String format,
+            String in,
+            String out,
+            String dlq,
+            String late,
+            String window,
+            String... more) {
+        List<String> args =
+                new ArrayList<>(
+                        List.of(
+                                "--bootstrap-servers",
+                                bootstrap,
+                                "--input-topic",
+                                in,
+                                "--output-topic",
+                                out,
+                                "--dlq-topic",
+                                dlq,
+                                "--late-topic",
+                                late,
+                                "--format",
+                                format,
+                                "--window",
+                                window,
+                                "--out-of-orderness",
+                                "2s",
+                                "--checkpoint-interval",
+                                "500ms",
+                                "--starting-offsets",
+                                "earliest",
+                                "--parallelism",
+                                "2"));
+        args.addAll(List.of(more));
+        return args;
+    }
+
     static Configuration miniCluster() {
         Configuration conf = new Configuration();
         conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.parse("128m"));

@@ -51,32 +51,16 @@ class KeyChurnEndToEndTest {
         broker.createTopics(1, out, byRegion, "churn-dlq-" + variant, "churn-late-" + variant);
         List<Sample> all = samples();
         List<String> args =
-                new ArrayList<>(
-                        List.of(
-                                "--bootstrap-servers",
-                                broker.bootstrapServers(),
-                                "--input-topic",
-                                in,
-                                "--output-topic",
-                                out,
-                                "--dlq-topic",
-                                "churn-dlq-" + variant,
-                                "--late-topic",
-                                "churn-late-" + variant,
-                                "--format",
-                                format,
-                                "--window",
-                                "30s",
-                                "--out-of-orderness",
-                                "2s",
-                                "--key-refresh",
-                                "5s",
-                                "--checkpoint-interval",
-                                "500ms",
-                                "--starting-offsets",
-                                "earliest",
-                                "--parallelism",
-                                "2"));
+                EndToEnd.jobArgs(
+                        broker.bootstrapServers(),
+                        format,
+                        in,
+                        out,
+                        "churn-dlq-" + variant,
+                        "churn-late-" + variant,
+                        "30s",
+                        "--key-refresh",
+                        "5s");
         if (variant.equals("ilp-rollups")) {
             args.addAll(
                     List.of("--rollup", "name=region,group-by=region,output-topic=" + byRegion));

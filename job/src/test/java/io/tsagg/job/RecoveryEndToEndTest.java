@@ -80,34 +80,21 @@ class RecoveryEndToEndTest {
 
         JobConfig config =
                 JobConfig.parse(
-                        "--bootstrap-servers",
-                        broker.bootstrapServers(),
-                        "--input-topic",
-                        in,
-                        "--output-topic",
-                        out,
-                        "--dlq-topic",
-                        "rec-dlq-" + format,
-                        "--late-topic",
-                        late,
-                        "--format",
-                        format,
-                        "--window",
-                        "10s",
-                        "--out-of-orderness",
-                        "2s",
-                        "--checkpoint-interval",
-                        "500ms",
-                        "--starting-offsets",
-                        "earliest",
-                        "--parallelism",
-                        "2",
-                        "-D",
-                        "restart-strategy.type=fixed-delay",
-                        "-D",
-                        "restart-strategy.fixed-delay.attempts=3",
-                        "-D",
-                        "restart-strategy.fixed-delay.delay=500ms");
+                        EndToEnd.jobArgs(
+                                        broker.bootstrapServers(),
+                                        format,
+                                        in,
+                                        out,
+                                        "rec-dlq-" + format,
+                                        late,
+                                        "10s",
+                                        "-D",
+                                        "restart-strategy.type=fixed-delay",
+                                        "-D",
+                                        "restart-strategy.fixed-delay.attempts=3",
+                                        "-D",
+                                        "restart-strategy.fixed-delay.delay=500ms")
+                                .toArray(new String[0]));
         MiniClusterConfiguration cluster =
                 new MiniClusterConfiguration.Builder()
                         .setConfiguration(

@@ -127,12 +127,11 @@ public final class FrameRecordDeserializer implements PartitionRunDeserializer<M
         seriesIds = new long[1024];
         dictionaryIds = new long[FrameDecoder.KEY_TABLES][];
         dictionaryStamps = new long[FrameDecoder.KEY_TABLES];
-        Arrays.fill(dictionaryStamps, -1);
         if (!groupKeys.isSeries()) {
             groupKeyBuilder = new SeriesKeyBuilder(groupKeys, Integer.MAX_VALUE);
-            groupOfSeries = new Long2IntOpenMap(4096, -1);
             groupIds = new long[1024];
         }
+        forgetKeys();
     }
 
     /** Hot path. */
@@ -209,10 +208,13 @@ public final class FrameRecordDeserializer implements PartitionRunDeserializer<M
         }
     }
 
-    /** A new key epoch: every frame dictionary and group key is announced again when next seen. */
+    /**
+     * No frame dictionary or group key held as announced (at open, and at a new key epoch): each is
+     * announced again when next seen.
+     */
     private void forgetKeys() {
         Arrays.fill(dictionaryStamps, -1);
-        if (groupOfSeries != null) {
+        if (!groupKeys.isSeries()) {
             groupOfSeries = new Long2IntOpenMap(4096, -1);
         }
     }

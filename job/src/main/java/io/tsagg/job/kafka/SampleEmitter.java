@@ -45,7 +45,9 @@ final class SampleEmitter {
     static final String TIMESTAMP_IN_FUTURE = "timestamp_in_future";
 
     private final MetricRecord record = new MetricRecord();
-    private Long2IntOpenMap announced = new Long2IntOpenMap(4096, 0);
+
+    /** Ids announced in this key epoch. */
+    private Long2IntOpenMap announced = newAnnouncedSet();
 
     /** Event-time length of a key epoch, ms; 0: one epoch for good. */
     private final long keyRefreshMs;
@@ -135,9 +137,13 @@ final class SampleEmitter {
                 maxTimestampMs >= Long.MAX_VALUE - keyRefreshMs
                         ? Long.MAX_VALUE - 1
                         : maxTimestampMs + keyRefreshMs;
-        announced = new Long2IntOpenMap(4096, 0);
+        announced = newAnnouncedSet();
         keyEpochs.inc();
         return true;
+    }
+
+    private static Long2IntOpenMap newAnnouncedSet() {
+        return new Long2IntOpenMap(4096, 0);
     }
 
     /** The valid-until time of this epoch's announcements. */

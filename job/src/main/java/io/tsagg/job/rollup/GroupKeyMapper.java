@@ -48,11 +48,16 @@ public final class GroupKeyMapper extends RichFlatMapFunction<MetricRecord, Metr
     @Override
     public void open(OpenContext openContext) {
         keyBuilder = new SeriesKeyBuilder(groupKeys, Integer.MAX_VALUE);
-        groupOfSeries = new Long2IntOpenMap(4096, -1);
         groupIds = new long[1024];
-        announced = new Long2IntOpenMap(1024, 0);
         out = new MetricRecord();
         epochValidUntil = Long.MIN_VALUE;
+        forgetMaps();
+    }
+
+    /** Empties the series-to-group map and the set of announced groups (a new key epoch). */
+    private void forgetMaps() {
+        groupOfSeries = new Long2IntOpenMap(4096, -1);
+        announced = new Long2IntOpenMap(1024, 0);
     }
 
     /** Hot path for samples. */
@@ -73,8 +78,7 @@ public final class GroupKeyMapper extends RichFlatMapFunction<MetricRecord, Metr
         } else if (r.isKey() && r.validUntil() > epochValidUntil) {
             // The source's new key epoch: it announces every series again before its samples.
             epochValidUntil = r.validUntil();
-            groupOfSeries = new Long2IntOpenMap(4096, -1);
-            announced = new Long2IntOpenMap(1024, 0);
+            forgetMaps();
             mapSeries(r, collector);
         } else if (r.isKey() && groupOfSeries.get(r.keyId()) < 0) {
             mapSeries(r, collector);

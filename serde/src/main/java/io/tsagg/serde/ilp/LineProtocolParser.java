@@ -78,8 +78,11 @@ public final class LineProtocolParser {
     private final TimestampPrecision precision;
     private final int maxLineBytes;
     private final SeriesKeyBuilder keys;
-    private LongOpenSet known = new LongOpenSet(4096);
-    private SeriesIdCache ids = new SeriesIdCache();
+
+    /** Ids of the keys this parser has added to an arena's new keys ({@link #forgetKeys()}). */
+    private LongOpenSet known;
+
+    private SeriesIdCache ids;
 
     // ---------------------------------------------------------------- current line
 
@@ -154,6 +157,7 @@ public final class LineProtocolParser {
         this.precision = Objects.requireNonNull(precision);
         this.maxLineBytes = maxLineBytes;
         this.keys = new SeriesKeyBuilder(Objects.requireNonNull(groupKeys), maxTags);
+        forgetKeys();
     }
 
     /**
