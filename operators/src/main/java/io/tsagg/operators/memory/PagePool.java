@@ -15,7 +15,8 @@ import org.apache.flink.runtime.memory.MemoryManager;
  * on close, so a busy operator does not churn the memory manager.
  *
  * <p>This class and {@link SlabAllocator} are the only places that hand out raw memory; everything
- * else addresses it through handles ({@code page << 32 | offset}). Every page is counted: pages in
+ * else addresses it through handles ({@code page << 32 | offset}), or, on the window store's
+ * per-sample path, through {@link #address} and {@link RawMemory}. Every page is counted: pages in
  * use, high-water mark, and pages allocated from the memory manager.
  *
  * <p>Single-threaded (the operator's task thread). {@link #close()} is safe to call twice.
@@ -33,6 +34,10 @@ public final class PagePool implements AutoCloseable {
     private final int maxPages;
 
     private MemorySegment[] pages = new MemorySegment[16];
+
+    /** Each page's absolute address, for {@link RawMemory}. */
+    private long[] addresses = new long[16];
+
     private int allocated;
     private int[] free = new int[16];
     private int freeCount;
@@ -116,11 +121,18 @@ public final class PagePool implements AutoCloseable {
             } catch (MemoryAllocationException e) {
                 return -1;
             }
+            if (!segment.isOffHeap()) {
+                source.releaseAll(List.of(segment));
+                throw new IllegalStateException("managed memory pages must be off-heap");
+            }
             if (allocated == pages.length) {
                 pages = Arrays.copyOf(pages, pages.length * 2);
+                addresses = Arrays.copyOf(addresses, addresses.length * 2);
             }
             page = allocated++;
             pages[page] = segment;
+            addresses[page] = segment.getAddress();
+            RawMemory.register(addresses[page], pageSize);
         }
         if (++inUse > highWater) {
             highWater = inUse;
@@ -135,6 +147,11 @@ public final class PagePool implements AutoCloseable {
         }
         free[freeCount++] = page;
         inUse--;
+    }
+
+    /** Absolute address of a page's first byte, for {@link RawMemory}. Hot path. */
+    public long address(int page) {
+        return addresses[page];
     }
 
     /** The memory of a page. Hot path. */
@@ -168,6 +185,7 @@ public final class PagePool implements AutoCloseable {
         closed = true;
         List<MemorySegment> all = new ArrayList<>(allocated);
         for (int i = 0; i < allocated; i++) {
+            RawMemory.unregister(addresses[i]);
             all.add(pages[i]);
             pages[i] = null;
         }

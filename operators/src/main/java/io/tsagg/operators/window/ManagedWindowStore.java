@@ -1,5 +1,6 @@
 package io.tsagg.operators.window;
 
+import io.tsagg.operators.memory.RawMemory;
 import io.tsagg.operators.memory.SlabAllocator;
 import io.tsagg.operators.sketch.QuantileSketch;
 import java.io.IOException;
@@ -28,9 +29,14 @@ import org.apache.flink.core.memory.MemorySegment;
  *   +-------------------+-------------------+-------------------+-------------------+
  * </pre>
  *
- * The rest are 8-byte columns read only when a chunk is folded in and when the pane is read: slot
- * {@code s} lives in block {@code s >> 9} of each column at index {@code s & 511}, one 4 KiB slab
- * block per column block:
+ * The per-sample path ({@link #add}) reads and writes the group and the chunk by absolute address
+ * through {@link RawMemory}, without a {@code MemorySegment}'s per-access checks: the slot is below
+ * the pane's size and the fill below the chunk's capacity (the test suite runs with RawMemory's
+ * checks on).
+ *
+ * <p>The other fields are 8-byte columns read only when a chunk is folded in and when the pane is
+ * read: slot {@code s} lives in block {@code s >> 9} of each column at index {@code s & 511}, one 4
+ * KiB slab block per column block:
  *
  * <pre>
  *   SUM     compensated sum: SUM + COMP      MIN, MAX    of the reduced samples
@@ -261,10 +267,10 @@ public final class ManagedWindowStore extends PanedWindowStore<ManagedWindowStor
                 return false;
             }
         }
-        // The slot's group: the key find just read, state, times, last (one cache line).
-        MemorySegment g = p.group(slot);
-        int at = p.groupAt(slot);
-        long state = g.getLong(at + STATE_OFFSET);
+        // The slot's group: the key find just read, state, times, last (one cache line). Read
+        // and written by address (RawMemory): the slot is below the pane's size.
+        long g = p.groupAddress(slot);
+        long state = RawMemory.getLong(g + STATE_OFFSET);
         if ((int) state == Integer.MAX_VALUE) {
             refused++;
             return false;
@@ -275,37 +281,36 @@ public final class ManagedWindowStore extends PanedWindowStore<ManagedWindowStor
                 refused++;
                 return false;
             }
-            state = g.getLong(at + STATE_OFFSET);
+            state = RawMemory.getLong(g + STATE_OFFSET);
         }
         int count = (int) state;
         int delta = (int) (timestamp - paneStart);
-        firstAndLast(p, slot, g, at, count == 0, delta, value, delta, value);
+        firstAndLast(p, slot, g, count == 0, delta, value, delta, value);
         int chunk = (int) (state >>> 32);
         if (chunk == NO_CHUNK) {
             chunk = pressure ? NO_CHUNK : firstChunk();
             if (chunk == NO_CHUNK) {
                 mergeOne(p, slot, count, value);
-                g.putLong(at + STATE_OFFSET, state(NO_CHUNK, count + 1));
+                RawMemory.putLong(g + STATE_OFFSET, state(NO_CHUNK, count + 1));
                 return true;
             }
         }
-        MemorySegment seg = chunkSegment(chunk);
-        int base = chunkOffset(chunk);
-        int fill = seg.getInt(base);
+        // The chunk by address too: its fill stays below its capacity.
+        long c = chunkAddress(chunk);
+        int fill = RawMemory.getInt(c);
         if (fill == capacity(chunk)) {
             int grown = chunkClass(chunk) < MAX_CHUNK_CLASS && !pressure ? grow(chunk) : NO_CHUNK;
             if (grown == NO_CHUNK) {
-                reduceChunk(p, slot, count - fill, seg, base, fill);
+                reduceChunk(p, slot, count - fill, chunkSegment(chunk), chunkOffset(chunk), fill);
                 fill = 0;
             } else {
                 chunk = grown;
-                seg = chunkSegment(chunk);
-                base = chunkOffset(chunk);
+                c = chunkAddress(chunk);
             }
         }
-        seg.putDouble(base + CHUNK_HEADER + (fill << 3), value);
-        seg.putInt(base, fill + 1);
-        g.putLong(at + STATE_OFFSET, state(chunk, count + 1));
+        RawMemory.putDouble(c + CHUNK_HEADER + (fill << 3), value);
+        RawMemory.putInt(c, fill + 1);
+        RawMemory.putLong(g + STATE_OFFSET, state(chunk, count + 1));
         return true;
     }
 
@@ -326,9 +331,8 @@ public final class ManagedWindowStore extends PanedWindowStore<ManagedWindowStor
             }
             sketchMerged = true;
         }
-        MemorySegment g = p.group(slot);
-        int at = p.groupAt(slot);
-        if ((int) g.getLong(at + STATE_OFFSET) + s.count > Integer.MAX_VALUE) {
+        long g = p.groupAddress(slot);
+        if ((int) RawMemory.getLong(g + STATE_OFFSET) + s.count > Integer.MAX_VALUE) {
             refused += s.count;
             return false;
         }
@@ -337,7 +341,7 @@ public final class ManagedWindowStore extends PanedWindowStore<ManagedWindowStor
             refused += s.count;
             return false;
         }
-        long state = g.getLong(at + STATE_OFFSET);
+        long state = RawMemory.getLong(g + STATE_OFFSET);
         int count = (int) state;
         int chunk = (int) (state >>> 32);
         int fill = fillOf(chunk);
@@ -357,48 +361,47 @@ public final class ManagedWindowStore extends PanedWindowStore<ManagedWindowStor
                 p,
                 slot,
                 g,
-                at,
                 count == 0,
                 (int) (s.firstTs - paneStart),
                 s.first,
                 (int) (s.lastTs - paneStart),
                 s.last);
-        g.putLong(at + STATE_OFFSET, state(chunk, count + (int) s.count));
+        RawMemory.putLong(g + STATE_OFFSET, state(chunk, count + (int) s.count));
         return true;
     }
 
     /**
      * Takes {@code first} at {@code firstDelta} and {@code last} at {@code lastDelta} (ms from the
-     * pane start) into the slot, whose group is at {@code at} in {@code g}: on an empty slot as
-     * they are, else the earlier first (the earlier arrival on a tie) and the later last (the later
-     * arrival on a tie). Hot path: FIRST, the only column, is written only when it changes.
+     * pane start) into the slot, whose group is at address {@code g}: on an empty slot as they are,
+     * else the earlier first (the earlier arrival on a tie) and the later last (the later arrival
+     * on a tie). Hot path: FIRST, the only column, is written only when it changes.
      */
     private static void firstAndLast(
             Pane p,
             int slot,
-            MemorySegment g,
-            int at,
+            long g,
             boolean empty,
             int firstDelta,
             double first,
             int lastDelta,
             double last) {
         if (empty) {
-            g.putLong(at + TIMES_OFFSET, ((long) firstDelta << 32) | (lastDelta & 0xFFFF_FFFFL));
+            RawMemory.putLong(
+                    g + TIMES_OFFSET, ((long) firstDelta << 32) | (lastDelta & 0xFFFF_FFFFL));
             p.putDouble(FIRST, slot, first);
-            g.putDouble(at + LAST_OFFSET, last);
+            RawMemory.putDouble(g + LAST_OFFSET, last);
             return;
         }
-        long times = g.getLong(at + TIMES_OFFSET);
+        long times = RawMemory.getLong(g + TIMES_OFFSET);
         if (Integer.compareUnsigned(firstDelta, (int) (times >>> 32)) < 0) {
             times = ((long) firstDelta << 32) | (times & 0xFFFF_FFFFL);
             p.putDouble(FIRST, slot, first);
         }
         if (Integer.compareUnsigned(lastDelta, (int) times) >= 0) {
             times = (times & 0xFFFF_FFFF_0000_0000L) | (lastDelta & 0xFFFF_FFFFL);
-            g.putDouble(at + LAST_OFFSET, last);
+            RawMemory.putDouble(g + LAST_OFFSET, last);
         }
-        g.putLong(at + TIMES_OFFSET, times);
+        RawMemory.putLong(g + TIMES_OFFSET, times);
     }
 
     private static long state(int chunk, int count) {
@@ -423,6 +426,12 @@ public final class ManagedWindowStore extends PanedWindowStore<ManagedWindowStor
 
     private MemorySegment chunkSegment(int chunk) {
         return slab.segment(slabHandle(chunk));
+    }
+
+    /** Absolute address of the chunk's first byte (its fill count), for {@link RawMemory}. */
+    private long chunkAddress(int chunk) {
+        int page = (chunk & ((1 << CLASS_SHIFT) - 1)) >>> unitBits;
+        return slab.pool().address(page) + chunkOffset(chunk);
     }
 
     private int chunkOffset(int chunk) {
@@ -891,6 +900,9 @@ public final class ManagedWindowStore extends PanedWindowStore<ManagedWindowStor
         /** Per group block (128 slots): segment, base offset and slab handle. */
         MemorySegment[] groupSegments = new MemorySegment[GROUP_BLOCKS * 4];
 
+        /** Absolute address of each group block, for {@link RawMemory}. */
+        long[] groupAddresses = new long[GROUP_BLOCKS * 4];
+
         int[] groupBases = new int[GROUP_BLOCKS * 4];
         long[] groupHandles = new long[GROUP_BLOCKS * 4];
 
@@ -925,6 +937,12 @@ public final class ManagedWindowStore extends PanedWindowStore<ManagedWindowStor
         /** The block holding the slot's group. Hot path. */
         MemorySegment group(int slot) {
             return groupSegments[slot >>> GROUP_SHIFT];
+        }
+
+        /** Absolute address of the slot's group. Hot path. */
+        long groupAddress(int slot) {
+            return groupAddresses[slot >>> GROUP_SHIFT]
+                    + ((slot & GROUP_MASK) << GROUP_BYTES_SHIFT);
         }
 
         /** Offset of the slot's group in {@link #group}. Hot path. */
@@ -963,7 +981,7 @@ public final class ManagedWindowStore extends PanedWindowStore<ManagedWindowStor
 
         @Override
         long key(int slot) {
-            return group(slot).getLong(groupAt(slot) + KEY_OFFSET);
+            return RawMemory.getLong(groupAddress(slot) + KEY_OFFSET);
         }
 
         /** Slot of the key, or -1. Hot path. */
@@ -1163,6 +1181,7 @@ public final class ManagedWindowStore extends PanedWindowStore<ManagedWindowStor
                     handles[c] = java.util.Arrays.copyOf(handles[c], blocks * 2);
                 }
                 groupSegments = java.util.Arrays.copyOf(groupSegments, blocks * 2 * GROUP_BLOCKS);
+                groupAddresses = java.util.Arrays.copyOf(groupAddresses, blocks * 2 * GROUP_BLOCKS);
                 groupBases = java.util.Arrays.copyOf(groupBases, blocks * 2 * GROUP_BLOCKS);
                 groupHandles = java.util.Arrays.copyOf(groupHandles, blocks * 2 * GROUP_BLOCKS);
             }
@@ -1178,6 +1197,8 @@ public final class ManagedWindowStore extends PanedWindowStore<ManagedWindowStor
                 groupHandles[firstGroup + i] = h;
                 groupSegments[firstGroup + i] = slab.segment(h);
                 groupBases[firstGroup + i] = SlabAllocator.offset(h);
+                groupAddresses[firstGroup + i] =
+                        slab.pool().address((int) (h >>> 32)) + SlabAllocator.offset(h);
             }
             for (int c = 0; c < columns; c++) {
                 long h = slab.allocate(blockClass);
@@ -1298,6 +1319,7 @@ public final class ManagedWindowStore extends PanedWindowStore<ManagedWindowStor
                 for (int i = b * GROUP_BLOCKS; i < (b + 1) * GROUP_BLOCKS; i++) {
                     slab.free(groupHandles[i], blockClass);
                     groupSegments[i] = null;
+                    groupAddresses[i] = 0;
                 }
             }
             for (int j = 0; j < tableCapacity >>> TABLE_SHIFT; j++) {
