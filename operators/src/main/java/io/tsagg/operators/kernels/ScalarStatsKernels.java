@@ -61,8 +61,9 @@ public final class ScalarStatsKernels implements StatsKernels {
      * every value but NaN ({@code -0.0 < 0.0}): a long compare and a conditional move per value
      * instead of {@code Math.min}'s blend sequence, the longest chain of this loop ({@code
      * WindowOperatorBenchmark} at 10k keys, 5 samples per key and pane, spent 11% of its time
-     * here). A chunk holding a NaN (the job drops them; the kernel contract keeps them) is reduced
-     * again by {@link #momentsWithMathMinMax}, so every bit stays {@link #moments}'s.
+     * here). A chunk holding a NaN (the job drops them; the kernel contract keeps them) takes its
+     * min and max from a second pass with {@code Math.min}/{@code max}, so the result stays {@link
+     * #moments}'s.
      */
     public static ChunkMoments momentsOf(
             MemorySegment segment, int offset, int n, ChunkMoments out) {
@@ -90,7 +91,15 @@ public final class ScalarStatsKernels implements StatsKernels {
             nan |= x != x;
         }
         if (nan) {
-            return momentsWithMathMinMax(segment, offset, n, out);
+            // Math.min/max's own result (a NaN) from a second pass; the sums do not change.
+            double mnNan = Double.POSITIVE_INFINITY;
+            double mxNan = Double.NEGATIVE_INFINITY;
+            for (int i = 0; i < n; i++) {
+                double x = segment.getDouble(offset + (i << 3));
+                mnNan = Math.min(mnNan, x);
+                mxNan = Math.max(mxNan, x);
+            }
+            return out.finish(n, k, s, c, q, mnNan, mxNan);
         }
         return out.finish(n, k, s, c, q, fromOrderKey(mn), fromOrderKey(mx));
     }
@@ -106,29 +115,6 @@ public final class ScalarStatsKernels implements StatsKernels {
 
     static double fromOrderKey(long o) {
         return Double.longBitsToDouble(o ^ ((o >> 63) & Long.MAX_VALUE));
-    }
-
-    /** {@link #momentsOf} with {@link Math#min} and {@link Math#max}, for a chunk with a NaN. */
-    private static ChunkMoments momentsWithMathMinMax(
-            MemorySegment segment, int offset, int n, ChunkMoments out) {
-        double k = segment.getDouble(offset);
-        double s = 0.0;
-        double c = 0.0;
-        double q = 0.0;
-        double mn = Double.POSITIVE_INFINITY;
-        double mx = Double.NEGATIVE_INFINITY;
-        for (int i = 0; i < n; i++) {
-            double x = segment.getDouble(offset + (i << 3));
-            double t = s + x;
-            double bp = t - s;
-            c += (s - (t - bp)) + (x - bp);
-            s = t;
-            double d = x - k;
-            q += d * d;
-            mn = Math.min(mn, x);
-            mx = Math.max(mx, x);
-        }
-        return out.finish(n, k, s, c, q, mn, mx);
     }
 
     /** Hot path. */

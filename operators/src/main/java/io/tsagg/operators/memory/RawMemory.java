@@ -97,22 +97,14 @@ public final class RawMemory {
             return;
         }
         synchronized (RawMemory.class) {
-            long[] starts = live[0];
-            long[] ends = live[1];
-            int at = Arrays.binarySearch(starts, address);
+            int at = Arrays.binarySearch(live[0], address);
             if (at >= 0) {
                 throw new IllegalStateException("page at " + address + " registered twice");
             }
-            at = -at - 1;
-            long[] s = new long[starts.length + 1];
-            long[] e = new long[ends.length + 1];
-            System.arraycopy(starts, 0, s, 0, at);
-            System.arraycopy(ends, 0, e, 0, at);
-            s[at] = address;
-            e[at] = address + bytes;
-            System.arraycopy(starts, at, s, at + 1, starts.length - at);
-            System.arraycopy(ends, at, e, at + 1, ends.length - at);
-            live = new long[][] {s, e};
+            live =
+                    new long[][] {
+                        insert(live[0], -at - 1, address), insert(live[1], -at - 1, address + bytes)
+                    };
         }
     }
 
@@ -122,20 +114,27 @@ public final class RawMemory {
             return;
         }
         synchronized (RawMemory.class) {
-            long[] starts = live[0];
-            long[] ends = live[1];
-            int at = Arrays.binarySearch(starts, address);
+            int at = Arrays.binarySearch(live[0], address);
             if (at < 0) {
                 throw new IllegalStateException("page at " + address + " is not registered");
             }
-            long[] s = new long[starts.length - 1];
-            long[] e = new long[ends.length - 1];
-            System.arraycopy(starts, 0, s, 0, at);
-            System.arraycopy(ends, 0, e, 0, at);
-            System.arraycopy(starts, at + 1, s, at, s.length - at);
-            System.arraycopy(ends, at + 1, e, at, e.length - at);
-            live = new long[][] {s, e};
+            live = new long[][] {remove(live[0], at), remove(live[1], at)};
         }
+    }
+
+    private static long[] insert(long[] a, int at, long v) {
+        long[] b = new long[a.length + 1];
+        System.arraycopy(a, 0, b, 0, at);
+        b[at] = v;
+        System.arraycopy(a, at, b, at + 1, a.length - at);
+        return b;
+    }
+
+    private static long[] remove(long[] a, int at) {
+        long[] b = new long[a.length - 1];
+        System.arraycopy(a, 0, b, 0, at);
+        System.arraycopy(a, at + 1, b, at, b.length - at);
+        return b;
     }
 
     private static void check(long address, int bytes) {
