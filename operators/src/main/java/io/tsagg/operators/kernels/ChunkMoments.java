@@ -11,10 +11,10 @@ package io.tsagg.operators.kernels;
  */
 public final class ChunkMoments {
     /**
-     * Lane scratch for the vector kernels: five vectors of up to 2048 bits (the largest Vector API
+     * Lane scratch for the vector kernels: six vectors of up to 2048 bits (the largest Vector API
      * shape), so lanes are reduced in a fixed order without allocating.
      */
-    final double[] lanes = new double[5 * 32];
+    final double[] lanes = new double[6 * 32];
 
     private long count;
     private double sumHigh;
@@ -60,6 +60,26 @@ public final class ChunkMoments {
         // M2 = Σ(x−k)² − n·(mean−k)²; k is one of the values, so the subtracted term is at most
         // n·M2: at most log10(n) digits lost, none when the data sit on a large offset.
         m2 = Math.max(0.0, q - shift * meanShift);
+        count = n;
+        min = mn;
+        max = mx;
+        return this;
+    }
+
+    /**
+     * Finishes a one-pass reduction that summed the deviations from {@code k} itself: {@code s + c}
+     * is {@code Σxᵢ} (compensated), {@code shift} is {@code Σ(xᵢ − k)} and {@code q} is {@code Σ(xᵢ
+     * − k)²}. The mean comes from the sum, M2 from the shifted sums, so M2 needs no more precision
+     * of the sum than a double's.
+     */
+    ChunkMoments finishShifted(
+            int n, double k, double s, double c, double shift, double q, double mn, double mx) {
+        double dn = n;
+        double total = s + c;
+        sumLow = twoSumError(s, c, total);
+        sumHigh = total;
+        mean = total / dn;
+        m2 = Math.max(0.0, q - shift * (shift / dn));
         count = n;
         min = mn;
         max = mx;

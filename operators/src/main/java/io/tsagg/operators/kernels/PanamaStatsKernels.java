@@ -13,14 +13,25 @@ import jdk.incubator.vector.VectorSpecies;
  * when the module is present, so the rest of the job never links against the incubator module.
  *
  * <p>Loop shape of {@link #moments}: two vectors per iteration into two independent accumulator
- * sets (the TwoSum and FMA chains of one set would otherwise bound the loop by their latency), then
+ * sets (the add and FMA chains of one set would otherwise bound the loop by their latency), then
  * the lanes and the scalar tail of fewer than {@code 2 * LANES} values are reduced in a fixed order
- * through {@link ChunkMoments}' scratch, so results are deterministic. The body is throughput-bound
- * on the floating-point pipes: 25 vector operations per two vectors, some of the additions written
- * as {@code fma(a, ±1, b)} (the same value) so that they run on the FMA pipes beside the adder
- * pipes. Min and max are a compare and a blend on doubles, cheaper than Java's {@code
- * lanewise(MIN)}; the cases where that order differs from {@link Math#min(double, double)} (NaN,
- * {@code -0.0} against {@code 0.0}) are fixed after the loop, see {@link #finishLanes}.
+ * through {@link ChunkMoments}' scratch, so results are deterministic. Two loops, both
+ * throughput-bound on the floating-point pipes:
+ *
+ * <ul>
+ *   <li>{@link #momentsBiased}, for nearly every chunk: each lane's sum starts at a power of two
+ *       larger than any value of the chunk, so Fast2Sum (3 operations) gives an addition's exact
+ *       error where TwoSum needs 6; 21 vector operations per two vectors. The bias is chosen from
+ *       the chunk's first values and checked against its largest after the loop;
+ *   <li>{@link #momentsTwoSum}, when no bias fits (the first values are zeros, tiny or huge, or a
+ *       later value was too large for it): TwoSum at every addition, 25 vector operations per two
+ *       vectors, some of the additions written as {@code fma(a, ±1, b)} (the same value) so that
+ *       they run on the FMA pipes beside the adder pipes.
+ * </ul>
+ *
+ * Min and max are a compare and a blend on doubles, cheaper than Java's {@code lanewise(MIN)}; the
+ * cases where that order differs from {@link Math#min(double, double)} (NaN, {@code -0.0} against
+ * {@code 0.0}) are fixed after the loop, see {@link #finishLanes}.
  *
  * <p>The shape is chosen for C2 on JDK 17, which otherwise boxes vectors (allocates) in some
  * compilations: a method small enough that every Vector API call is inlined, no inner loop, and no
@@ -42,10 +53,31 @@ final class PanamaStatsKernels implements StatsKernels {
     private static final int SQUARES = 2 * LANES;
     private static final int MIN = 3 * LANES;
     private static final int MAX = 4 * LANES;
+    private static final int SHIFTS = 5 * LANES;
 
-    private final String name = "vector(" + DOUBLES.vectorBitSize() + "-bit)";
+    /**
+     * Whether {@link #moments} tries {@link #momentsBiased} first by default: with 256-bit vectors,
+     * where it measured 16-42% faster than {@link #momentsTwoSum} (AVX2 on AMD Zen 2) or the same
+     * (AVX-512 hardware limited to 256-bit vectors). With 512-bit vectors on JDK 17 it measured
+     * 8-22% slower (AMD Zen 5): C2 there compiles both loops to about twice the cycles the same
+     * loops take in C, and the TwoSum loop loses less. See {@code
+     * bench/results/2026-12-07/biased-sum}.
+     */
+    static final boolean BIASED_BY_DEFAULT = LANES <= 4;
 
-    PanamaStatsKernels() {}
+    private final boolean biased;
+    private final String name;
+
+    PanamaStatsKernels() {
+        this(BIASED_BY_DEFAULT);
+    }
+
+    /** With {@code biased} false, every chunk takes {@link #momentsTwoSum}; for tests. */
+    PanamaStatsKernels(boolean biased) {
+        this.biased = biased;
+        this.name =
+                "vector(" + DOUBLES.vectorBitSize() + "-bit" + (biased ? ", fast2sum" : "") + ")";
+    }
 
     /** Bits of the preferred double species; the provider refuses the kernels below 256. */
     static int preferredBitSize() {
@@ -65,8 +97,118 @@ final class PanamaStatsKernels implements StatsKernels {
         if (n < 2 * LANES) {
             return ScalarStatsKernels.INSTANCE.moments(values, from, to, out);
         }
-        final double k = values[from];
         final int bound = from + (n & -(2 * LANES));
+        final double bias = biased ? bias(values, from, (bound - from) / (2 * LANES)) : 0.0;
+        if (bias != 0.0) {
+            ChunkMoments biased = momentsBiased(values, from, bound, to, bias, out);
+            if (biased != null) {
+                return biased;
+            }
+        }
+        return momentsTwoSum(values, from, bound, to, out);
+    }
+
+    /**
+     * The bias of {@link #momentsBiased} for a chunk starting at {@code from} whose vector loop
+     * puts {@code perLane} values into each accumulator lane, or 0 when the fast loop does not
+     * apply.
+     *
+     * <p>With {@code M₀} the largest magnitude of the chunk's first {@code 2 * LANES} values and
+     * {@code 2^L > perLane + 1}, the bias is the power of two {@code B ≥ M₀·2(perLane + 2)·2^G} (at
+     * most four times that): every later value up to {@code 2^G·M₀} in magnitude keeps the Fast2Sum
+     * condition. The margin {@code G = min(20, 44 − 3L)} bounds what the lane compensations lose to
+     * their own rounding: each sums {@code perLane} errors of at most {@code ε·B}, so the {@code
+     * 2·LANES} lanes lose at most {@code LANES·perLane²·ε²·B ≤ ε·M₀/2} for up to 32 lanes (see
+     * {@link StatsKernels}). {@code G} is 20 up to 1023 values, 14 for 4096-value chunks with 4
+     * lanes. Zero for a zero, subnormal, huge or non-finite {@code M₀}, and for chunks so long that
+     * no margin is left.
+     */
+    private static double bias(double[] values, int from, int perLane) {
+        // The magnitudes' bits order as the magnitudes do (a NaN's above infinity's): a long max
+        // and the exponent field, cheaper than Math.max and Math.getExponent on doubles.
+        long m0 = 0L;
+        for (int i = from; i < from + 2 * LANES; i++) {
+            m0 = Math.max(m0, Double.doubleToRawLongBits(values[i]) & Long.MAX_VALUE);
+        }
+        final int biased = (int) (m0 >>> 52);
+        final int l = 32 - Integer.numberOfLeadingZeros(perLane + 1);
+        final int margin = Math.min(20, 44 - 3 * l);
+        // Only for 2^-900 <= M0 < 2^901: not for zeros, subnormals, huge values, NaNs, infinities.
+        if (biased < 1023 - 900 || biased > 1023 + 900 || margin < 1) {
+            return 0.0;
+        }
+        // 2^(exponent(M0) + 2 + l + margin).
+        return Double.longBitsToDouble((long) (biased + 2 + l + margin) << 52);
+    }
+
+    /**
+     * The fast loop: each lane's sum starts at {@code bias}, so that {@code |s| ≥ |x|} at every
+     * addition and Fast2Sum (3 operations) gives the exact rounding error instead of TwoSum (6).
+     * The lanes also sum {@code x − k} (plainly), from which M2 is finished: the double-double sum
+     * then need not carry the precision that data on a large offset need. Returns null, and leaves
+     * the chunk to {@link #momentsTwoSum}, when a value turns out too large for the bias (checked
+     * in {@link #finishLanes}); so the result is always exact Fast2Sum or TwoSum.
+     */
+    private static ChunkMoments momentsBiased(
+            double[] values, int from, int bound, int to, double bias, ChunkMoments out) {
+        final double k = values[from];
+        // Sixteen vector registers on AVX2 hold this loop's state only without FMA constants: x - k
+        // as x + (-k), and one sum of x - k for both sets (C2 otherwise keeps accumulators on the
+        // stack, a store and a load per iteration).
+        final DoubleVector negK = DoubleVector.broadcast(DOUBLES, -k);
+        DoubleVector s0 = DoubleVector.broadcast(DOUBLES, bias);
+        DoubleVector s1 = s0;
+        DoubleVector c0 = DoubleVector.zero(DOUBLES);
+        DoubleVector c1 = c0;
+        DoubleVector q0 = c0;
+        DoubleVector q1 = c0;
+        DoubleVector p = c0;
+        DoubleVector mn = DoubleVector.broadcast(DOUBLES, Double.POSITIVE_INFINITY);
+        DoubleVector mx = DoubleVector.broadcast(DOUBLES, Double.NEGATIVE_INFINITY);
+        final double[] lanes = out.lanes;
+        for (int i = from; i < bound; i += 2 * LANES) {
+            final DoubleVector x0 = DoubleVector.fromArray(DOUBLES, values, i);
+            final DoubleVector x1 = DoubleVector.fromArray(DOUBLES, values, i + LANES);
+            // Fast2Sum: c += x - (t - s), exact since |s| >= |x|.
+            DoubleVector t = s0.add(x0);
+            c0 = c0.add(x0.sub(t.sub(s0)));
+            s0 = t;
+            t = s1.add(x1);
+            c1 = c1.add(x1.sub(t.sub(s1)));
+            s1 = t;
+            final DoubleVector d0 = x0.add(negK);
+            final DoubleVector d1 = x1.add(negK);
+            q0 = d0.fma(d0, q0);
+            q1 = d1.fma(d1, q1);
+            p = p.add(d0.add(d1));
+            final VectorMask<Double> lower = x0.lt(x1);
+            final DoubleVector lo = x1.blend(x0, lower);
+            final DoubleVector hi = x0.blend(x1, lower);
+            mn = mn.blend(lo, lo.lt(mn));
+            mx = mx.blend(hi, mx.lt(hi));
+            if (i + 2 * LANES >= bound) {
+                // As in momentsTwoSum: stored in the last iteration. The biased sums lose their
+                // bias exactly (Sterbenz: each is within a factor of 2 of it), then the two sets
+                // are added by TwoSum.
+                final DoubleVector h0 = s0.sub(bias);
+                final DoubleVector h1 = s1.sub(bias);
+                t = h0.add(h1);
+                final DoubleVector e = t.sub(h0);
+                t.intoArray(lanes, SUM);
+                c0.add(c1).add(h0.sub(t.sub(e)).add(h1.sub(e))).intoArray(lanes, COMP);
+                q0.add(q1).intoArray(lanes, SQUARES);
+                mn.intoArray(lanes, MIN);
+                mx.intoArray(lanes, MAX);
+                p.intoArray(lanes, SHIFTS);
+            }
+        }
+        return finishLanes(values, from, bound, to, k, bias, out);
+    }
+
+    /** The loop for any chunk: TwoSum at every addition. */
+    private static ChunkMoments momentsTwoSum(
+            double[] values, int from, int bound, int to, ChunkMoments out) {
+        final double k = values[from];
         final DoubleVector negK = DoubleVector.broadcast(DOUBLES, -k);
         final DoubleVector one = DoubleVector.broadcast(DOUBLES, 1.0);
         final DoubleVector minusOne = DoubleVector.broadcast(DOUBLES, -1.0);
@@ -116,22 +258,27 @@ final class PanamaStatsKernels implements StatsKernels {
                 mx.intoArray(lanes, MAX);
             }
         }
-        return finishLanes(values, from, bound, to, k, out);
+        return finishLanes(values, from, bound, to, k, 0.0, out);
     }
 
     /**
      * Reduces the lanes the vector loop left in {@code out}'s scratch in a fixed order, adds the
-     * scalar tail {@code values[tail, to)} and finishes. Scalar code only, kept out of {@link
-     * #moments} so that C2 inlines every Vector API call of the loop: past its node budget
-     * (NodeCountInliningCutoff) it stops inlining, and each vector that then crosses a call is
-     * boxed (up to 192 B per call on JDK 17).
+     * scalar tail {@code values[tail, to)} and finishes. Scalar code only, kept out of the loops so
+     * that C2 inlines every Vector API call of them: past its node budget (NodeCountInliningCutoff)
+     * it stops inlining, and each vector that then crosses a call is boxed (up to 192 B per call on
+     * JDK 17).
+     *
+     * <p>After {@link #momentsBiased} ({@code bias != 0}), also checks the bias against the chunk's
+     * largest magnitude and returns null if a value was too large for it; the lanes' plain sums of
+     * {@code x − k} then give M2.
      */
     private static ChunkMoments finishLanes(
-            double[] values, int from, int tail, int to, double k, ChunkMoments out) {
+            double[] values, int from, int tail, int to, double k, double bias, ChunkMoments out) {
         final double[] lanes = out.lanes;
         double s = 0.0;
         double c = 0.0;
         double q = 0.0;
+        double p = 0.0;
         double mn = Double.POSITIVE_INFINITY;
         double mx = Double.NEGATIVE_INFINITY;
         for (int j = 0; j < LANES; j++) {
@@ -143,6 +290,17 @@ final class PanamaStatsKernels implements StatsKernels {
             mn = lanes[MIN + j] < mn ? lanes[MIN + j] : mn;
             mx = mx < lanes[MAX + j] ? lanes[MAX + j] : mx;
         }
+        if (bias != 0.0) {
+            // The largest magnitude the loop met must keep |s| >= |x| in every lane: perLane
+            // values of at most M move a lane's sum at most perLane·M away from the bias.
+            final int perLane = (tail - from) / (2 * LANES);
+            if (!(Math.max(-mn, mx) <= bias / (2.0 * (perLane + 2)))) {
+                return null;
+            }
+            for (int j = 0; j < LANES; j++) {
+                p += lanes[SHIFTS + j];
+            }
+        }
         for (int i = tail; i < to; i++) {
             final double x = values[i];
             final double t = s + x;
@@ -150,6 +308,7 @@ final class PanamaStatsKernels implements StatsKernels {
             s = t;
             final double d = x - k;
             q += d * d;
+            p += d;
             mn = x < mn ? x : mn;
             mx = mx < x ? x : mx;
         }
@@ -172,7 +331,9 @@ final class PanamaStatsKernels implements StatsKernels {
                 mx = containsBits(values, from, to, POSITIVE_ZERO_BITS) ? 0.0 : -0.0;
             }
         }
-        return out.finish(to - from, k, s, c, q, mn, mx);
+        return bias != 0.0
+                ? out.finishShifted(to - from, k, s, c, p, q, mn, mx)
+                : out.finish(to - from, k, s, c, q, mn, mx);
     }
 
     /** Whether a value of {@code values[from, to)} has the raw bits {@code bits}. */

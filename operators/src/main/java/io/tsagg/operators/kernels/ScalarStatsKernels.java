@@ -5,8 +5,10 @@ import org.apache.flink.core.memory.MemorySegment;
 
 /**
  * The scalar twin of the vector kernels: the same shifted, compensated one-pass algorithm, one
- * element at a time. Runs everywhere; used when {@code jdk.incubator.vector} is absent or would be
- * slow (see {@link StatsKernelsProvider}). Stateless and thread-safe.
+ * element at a time, with TwoSum at every addition (the vector kernels' biased Fast2Sum saves
+ * operations, which a scalar loop bound by the latency of its sum does not gain from). Runs
+ * everywhere; used when {@code jdk.incubator.vector} is absent or would be slow (see {@link
+ * StatsKernelsProvider}). Stateless and thread-safe.
  *
  * <p>The algorithm, one pass over memory: sum {@code xᵢ} with Knuth's TwoSum compensation (the sum
  * as a double-double) and, with {@code K} the chunk's first value, {@code dᵢ² = (xᵢ − K)²}; then

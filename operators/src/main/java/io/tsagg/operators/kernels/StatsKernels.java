@@ -13,15 +13,19 @@ package io.tsagg.operators.kernels;
  * <h2>Agreement of the twins</h2>
  *
  * For the same input, the twins return the same {@code count}, {@code min}, {@code max} and index
- * results bit for bit. Sums and M2 are summed in a different order, so they may differ, within
- * (with {@code ε = 2^-53}, {@code n} values, {@code K} the first value of the chunk):
+ * results bit for bit. Sums and M2 are summed in a different order (and the vector kernels' sum may
+ * use Fast2Sum against a bias, see {@code PanamaStatsKernels}), so they may differ, within (with
+ * {@code ε = 2^-53}, {@code n} values, {@code K} the first value of the chunk, {@code LANES} the
+ * doubles per vector: 4 on AVX2, 8 on AVX-512):
  *
  * <ul>
- *   <li>{@code |Δsum| ≤ 2ε·|sum| + 2n²ε²·Σ|xᵢ|}: an ulp or two of the sum (TwoSum-compensated
- *       summation; the last term is the bound of Ogita, Rump and Oishi's Sum2);
- *   <li>{@code |ΔM2| ≤ 2(n + 2)·ε·Σ(xᵢ − K)²}, and {@code Σ(xᵢ − K)² ≤ (n + 1)·M2} because {@code
- *       K} is one of the values;
- *   <li>{@code |Δmean| ≤ 4ε·(|mean| + |mean − K|)}.
+ *   <li>{@code |Δsum| ≤ 2ε·|sum| + 2n²ε²·Σ|xᵢ| + ε·max|xᵢ|/2}: an ulp or two of the sum
+ *       (compensated summation; the second term is the bound of Ogita, Rump and Oishi's Sum2, the
+ *       last what the biased lanes' compensations may lose, which matters only when large values
+ *       cancel);
+ *   <li>{@code |ΔM2| ≤ (2n + 10·LANES)·ε·Σ(xᵢ − K)²}, and {@code Σ(xᵢ − K)² ≤ (n + 1)·M2} because
+ *       {@code K} is one of the values;
+ *   <li>{@code |Δmean| ≤ 4ε·(|mean| + |mean − K|) + |Δsum|/n}.
  * </ul>
  *
  * {@code StatsKernelsTwinTest} asserts these bounds.
@@ -37,7 +41,10 @@ package io.tsagg.operators.kernels;
  */
 public interface StatsKernels {
 
-    /** A short name for logs and benchmarks, e.g. {@code "vector(512-bit)"} or {@code "scalar"}. */
+    /**
+     * A short name for logs and benchmarks, e.g. {@code "vector(256-bit, fast2sum)"}, {@code
+     * "vector(512-bit)"} or {@code "scalar"}.
+     */
     String name();
 
     /**

@@ -19,7 +19,9 @@ final class KernelData {
         MIXED_SIGNS,
         LARGE_OFFSET_TINY_SPREAD,
         CONSTANT,
-        SPIKY
+        SPIKY,
+        /** Alternating ±1e15 with a small positive noise: large terms that cancel. */
+        CANCELLING
     }
 
     private KernelData() {}
@@ -42,6 +44,7 @@ final class KernelData {
                         case LARGE_OFFSET_TINY_SPREAD -> 1e7 + 0.1 * r.nextInt(0, 11);
                         case CONSTANT -> 42.25;
                         case SPIKY -> r.nextInt(100) == 0 ? 1e9 : r.nextDouble();
+                        case CANCELLING -> ((i - from) % 2 == 0 ? 1e15 : -1e15) + r.nextDouble();
                     };
         }
         return v;

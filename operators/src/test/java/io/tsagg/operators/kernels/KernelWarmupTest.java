@@ -11,6 +11,7 @@ class KernelWarmupTest {
     private static final class CountingKernels implements StatsKernels {
         int calls;
         int values;
+        int zeroLed;
 
         @Override
         public String name() {
@@ -21,6 +22,7 @@ class KernelWarmupTest {
         public ChunkMoments moments(double[] v, int from, int to, ChunkMoments out) {
             calls++;
             values += to - from;
+            zeroLed += to - from > 1 && v[from] == 0.0 && v[from + 1] == 0.0 ? 1 : 0;
             return ScalarStatsKernels.INSTANCE.moments(v, from, to, out);
         }
 
@@ -51,6 +53,8 @@ class KernelWarmupTest {
         assertThat(kernels.calls).isEqualTo(KernelWarmup.CALLS);
         // Lengths 1..67 in turn: every vector tail and the short scalar path.
         assertThat(kernels.values).isGreaterThan(KernelWarmup.CALLS * 30);
+        // Half of them on values led by zeros, which take the vector kernels' TwoSum loop.
+        assertThat(kernels.zeroLed).isGreaterThan(KernelWarmup.CALLS / 3);
     }
 
     @Test

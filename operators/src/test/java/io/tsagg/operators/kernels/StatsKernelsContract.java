@@ -41,13 +41,7 @@ abstract class StatsKernelsContract {
                 assertThat(m.count()).as(why).isEqualTo(n);
                 assertThat(m.min()).as(why).isEqualTo(min(v, 3, 3 + n));
                 assertThat(m.max()).as(why).isEqualTo(max(v, 3, 3 + n));
-                assertThat(ExactMoments.relativeError(m.sum(), exact.sum))
-                        .as(why)
-                        .isLessThan(1e-12);
-                assertThat(ExactMoments.relativeError(m.mean(), exact.mean))
-                        .as(why)
-                        .isLessThan(1e-12);
-                assertThat(ExactMoments.relativeError(m.m2(), exact.m2)).as(why).isLessThan(1e-12);
+                assertWithin1e12(m, exact, true, why);
             }
         }
     }
@@ -82,6 +76,47 @@ abstract class StatsKernelsContract {
         shuffled[1000] = 1e16;
         assertThat(kernels().moments(v, 0, v.length, out).sum()).isEqualTo(1.0);
         assertThat(kernels().moments(shuffled, 0, v.length, out).sum()).isEqualTo(1.0);
+    }
+
+    @Test
+    void shouldCompensateTheSumWhenLargeTermsCancelAfterSmallFirstValues() {
+        // The vector kernels choose a bias for Fast2Sum from a chunk's first values; here it is far
+        // too small for the later ones, and only a chunk summed again with TwoSum is exact.
+        for (int n : new int[] {16, 64, 257, 1000, 1023, 4096}) {
+            double[] v = new double[n];
+            int small = 0;
+            for (int i = 0; i < n; i++) {
+                boolean large = i >= n / 2 && (i - n / 2) / 2 < (n - n / 2) / 2;
+                v[i] = large ? ((i - n / 2) % 2 == 0 ? 1e16 : -1e16) : 0.375;
+                small += large ? 0 : 1;
+            }
+            ChunkMoments m = kernels().moments(v, 0, n, out);
+            ExactMoments exact = new ExactMoments(v, 0, n);
+            String why = "n " + n + ", " + kernels().name();
+            assertThat(m.sum()).as(why).isEqualTo(0.375 * small);
+            assertThat(ExactMoments.relativeError(m.mean(), exact.mean)).as(why).isLessThan(1e-15);
+            assertThat(ExactMoments.relativeError(m.m2(), exact.m2)).as(why).isLessThan(1e-12);
+        }
+    }
+
+    @Test
+    void shouldMatchExactReferenceAtEveryMagnitude() {
+        // From subnormal-adjacent to near-overflow values: the vector kernels' bias applies between
+        // 2^-900 and 2^901, and outside that range the chunk takes the plain TwoSum loop.
+        for (double scale : new double[] {1e-300, 1e-150, 1e-30, 1e30, 1e150, 1e300}) {
+            for (int n : new int[] {16, 100, 1023, 4096}) {
+                long seed = KernelData.SEED + n + Double.doubleToRawLongBits(scale);
+                double[] v = KernelData.values(Shape.MIXED_SIGNS, 0, n, seed);
+                for (int i = 0; i < n; i++) {
+                    v[i] *= scale * 1e-6;
+                }
+                ExactMoments exact = new ExactMoments(v, 0, n);
+                ChunkMoments m = kernels().moments(v, 0, n, out);
+                String why = "seed " + seed + ", scale " + scale + ", n " + n;
+                boolean squaresFit = scale >= 1e-150 && scale <= 1e150;
+                assertWithin1e12(m, exact, squaresFit, why);
+            }
+        }
     }
 
     @Test
@@ -240,6 +275,16 @@ abstract class StatsKernelsContract {
                 .isInstanceOf(IndexOutOfBoundsException.class);
         assertThatThrownBy(() -> kernels().indexOfMax(new long[4], 3, 2))
                 .isInstanceOf(IndexOutOfBoundsException.class);
+    }
+
+    /** Sum, mean and (when {@code withM2}) M2 within 1e-12 relative of the exact reference. */
+    private static void assertWithin1e12(
+            ChunkMoments m, ExactMoments exact, boolean withM2, String why) {
+        assertThat(ExactMoments.relativeError(m.sum(), exact.sum)).as(why).isLessThan(1e-12);
+        assertThat(ExactMoments.relativeError(m.mean(), exact.mean)).as(why).isLessThan(1e-12);
+        if (withM2) {
+            assertThat(ExactMoments.relativeError(m.m2(), exact.m2)).as(why).isLessThan(1e-12);
+        }
     }
 
     static double min(double[] v, int from, int to) {
