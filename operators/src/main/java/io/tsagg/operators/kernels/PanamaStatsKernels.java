@@ -19,10 +19,11 @@ import jdk.incubator.vector.VectorSpecies;
  * throughput-bound on the floating-point pipes:
  *
  * <ul>
- *   <li>{@link #momentsBiased}, for nearly every chunk: each lane's sum starts at a power of two
- *       larger than any value of the chunk, so Fast2Sum (3 operations) gives an addition's exact
- *       error where TwoSum needs 6; 21 vector operations per two vectors. The bias is chosen from
- *       the chunk's first values and checked against its largest after the loop;
+ *   <li>{@link #momentsBiased}, for nearly every chunk where it is on (by default with 256-bit
+ *       vectors, see {@link #BIASED_BY_DEFAULT}): each lane's sum starts at a power of two larger
+ *       than any value of the chunk, so Fast2Sum (3 operations) gives an addition's exact error
+ *       where TwoSum needs 6; 21 vector operations per two vectors. The bias is chosen from the
+ *       chunk's first values and checked against its largest after the loop;
  *   <li>{@link #momentsTwoSum}, when no bias fits (the first values are zeros, tiny or huge, or a
  *       later value was too large for it): TwoSum at every addition, 25 vector operations per two
  *       vectors, some of the additions written as {@code fma(a, ±1, b)} (the same value) so that
@@ -57,10 +58,10 @@ final class PanamaStatsKernels implements StatsKernels {
 
     /**
      * Whether {@link #moments} tries {@link #momentsBiased} first by default: with 256-bit vectors,
-     * where it measured 16-42% faster than {@link #momentsTwoSum} (AVX2 on AMD Zen 2) or the same
-     * (AVX-512 hardware limited to 256-bit vectors). With 512-bit vectors on JDK 17 it measured
-     * 8-22% slower (AMD Zen 5): C2 there compiles both loops to about twice the cycles the same
-     * loops take in C, and the TwoSum loop loses less. See {@code
+     * where it measured 16-42% faster than {@link #momentsTwoSum} on AVX2 (AMD Zen 2), and between
+     * 13% slower and 6% faster on AMD Zen 5 run with {@code -XX:MaxVectorSize=32}. With 512-bit
+     * vectors on JDK 17 it measured 8-22% slower (Zen 5): C2 there compiles both loops to about
+     * twice the time the same loops take in C, and the TwoSum loop loses less. See {@code
      * bench/results/2026-12-07/biased-sum}.
      */
     static final boolean BIASED_BY_DEFAULT = LANES <= 4;
