@@ -67,13 +67,13 @@ public final class ChunkMoments {
     }
 
     /**
-     * Finishes a one-pass reduction that summed the deviations from {@code k} itself: {@code s + c}
-     * is {@code Σxᵢ} (compensated), {@code shift} is {@code Σ(xᵢ − k)} and {@code q} is {@code Σ(xᵢ
-     * − k)²}. The mean comes from the sum, M2 from the shifted sums, so M2 needs no more precision
-     * of the sum than a double's.
+     * Finishes a one-pass reduction that summed the deviations from the chunk's first value {@code
+     * k} itself: {@code s + c} is {@code Σxᵢ} (compensated), {@code shift} is {@code Σ(xᵢ − k)} and
+     * {@code q} is {@code Σ(xᵢ − k)²}. The mean comes from the sum, M2 from the shifted sums, so M2
+     * needs no more precision of the sum than a double's.
      */
     ChunkMoments finishShifted(
-            int n, double k, double s, double c, double shift, double q, double mn, double mx) {
+            int n, double s, double c, double shift, double q, double mn, double mx) {
         double dn = n;
         double total = s + c;
         sumLow = twoSumError(s, c, total);

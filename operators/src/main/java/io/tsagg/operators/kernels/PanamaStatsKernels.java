@@ -333,7 +333,7 @@ final class PanamaStatsKernels implements StatsKernels {
             }
         }
         return bias != 0.0
-                ? out.finishShifted(to - from, k, s, c, p, q, mn, mx)
+                ? out.finishShifted(to - from, s, c, p, q, mn, mx)
                 : out.finish(to - from, k, s, c, q, mn, mx);
     }
 
