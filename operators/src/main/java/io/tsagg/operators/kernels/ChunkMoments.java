@@ -47,9 +47,7 @@ public final class ChunkMoments {
      */
     ChunkMoments finish(int n, double k, double s, double c, double q, double mn, double mx) {
         double dn = n;
-        double total = s + c;
-        sumLow = twoSumError(s, c, total);
-        sumHigh = total;
+        setCountSumAndRange(n, s, c, mn, mx);
         // Σ(x − k) = (s + c) − n·k, with n·k exactly as p + pe: near-exact even when the values sit
         // on a large offset, because s + c carries about twice the precision of a double.
         double p = dn * k;
@@ -60,9 +58,6 @@ public final class ChunkMoments {
         // M2 = Σ(x−k)² − n·(mean−k)²; k is one of the values, so the subtracted term is at most
         // n·M2: at most log10(n) digits lost, none when the data sit on a large offset.
         m2 = Math.max(0.0, q - shift * meanShift);
-        count = n;
-        min = mn;
-        max = mx;
         return this;
     }
 
@@ -75,15 +70,20 @@ public final class ChunkMoments {
     ChunkMoments finishShifted(
             int n, double s, double c, double shift, double q, double mn, double mx) {
         double dn = n;
+        mean = setCountSumAndRange(n, s, c, mn, mx) / dn;
+        m2 = Math.max(0.0, q - shift * (shift / dn));
+        return this;
+    }
+
+    /** Sets what both finishes share and returns the sum rounded to a double. */
+    private double setCountSumAndRange(int n, double s, double c, double mn, double mx) {
         double total = s + c;
         sumLow = twoSumError(s, c, total);
         sumHigh = total;
-        mean = total / dn;
-        m2 = Math.max(0.0, q - shift * (shift / dn));
         count = n;
         min = mn;
         max = mx;
-        return this;
+        return total;
     }
 
     /** The rounding error of {@code t = a + b} (Knuth's TwoSum, no ordering needed). */

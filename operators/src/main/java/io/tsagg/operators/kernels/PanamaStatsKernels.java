@@ -101,9 +101,9 @@ final class PanamaStatsKernels implements StatsKernels {
         final int bound = from + (n & -(2 * LANES));
         final double bias = biased ? bias(values, from, (bound - from) / (2 * LANES)) : 0.0;
         if (bias != 0.0) {
-            ChunkMoments biased = momentsBiased(values, from, bound, to, bias, out);
-            if (biased != null) {
-                return biased;
+            ChunkMoments result = momentsBiased(values, from, bound, to, bias, out);
+            if (result != null) {
+                return result;
             }
         }
         return momentsTwoSum(values, from, bound, to, out);
@@ -131,15 +131,15 @@ final class PanamaStatsKernels implements StatsKernels {
         for (int i = from; i < from + 2 * LANES; i++) {
             m0 = Math.max(m0, Double.doubleToRawLongBits(values[i]) & Long.MAX_VALUE);
         }
-        final int biased = (int) (m0 >>> 52);
+        final int exponent = (int) (m0 >>> 52); // biased by 1023
         final int l = 32 - Integer.numberOfLeadingZeros(perLane + 1);
         final int margin = Math.min(20, 44 - 3 * l);
         // Only for 2^-900 <= M0 < 2^901: not for zeros, subnormals, huge values, NaNs, infinities.
-        if (biased < 1023 - 900 || biased > 1023 + 900 || margin < 1) {
+        if (exponent < 1023 - 900 || exponent > 1023 + 900 || margin < 1) {
             return 0.0;
         }
         // 2^(exponent(M0) + 2 + l + margin).
-        return Double.longBitsToDouble((long) (biased + 2 + l + margin) << 52);
+        return Double.longBitsToDouble((long) (exponent + 2 + l + margin) << 52);
     }
 
     /**
